@@ -1,0 +1,118 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, check_access
+
+from .exceptions import DocumentStateError, FileValidationError
+from .vn import is_pdf
+
+
+class Attachment(metaclass=PoolMeta):
+    __name__ = 'ir.attachment'
+
+    document_role = fields.Selection([
+            (None, ""),
+            ('main', "Main File"),
+            ('annex', "Annex"),
+            ], "Role in Document",
+        help="The main file of a document must be a PDF.")
+
+    @classmethod
+    def _document_ids(cls, attachments):
+        return [int(a.resource.id) for a in attachments
+            if a.resource and a.resource.__name__ == 'vb.document']
+
+    @classmethod
+    def validate_fields(cls, attachments, field_names):
+        super().validate_fields(attachments, field_names)
+        if field_names is None or field_names & {
+                'data', 'document_role', 'resource', 'type'}:
+            cls.check_document_file(attachments)
+
+    @classmethod
+    def check_document_file(cls, attachments):
+        Configuration = Pool().get('vb.document.configuration')
+        limit = Configuration(1).max_file_bytes
+        for attachment in attachments:
+            if (not attachment.resource
+                    or attachment.resource.__name__ != 'vb.document'
+                    or attachment.type != 'data'):
+                continue
+            size = attachment.data_size or 0
+            if limit and size > limit:
+                raise FileValidationError(gettext(
+                        'vb_document.msg_file_too_large',
+                        name=attachment.name,
+                        size=round(size / 1024 / 1024, 1),
+                        limit=round(limit / 1024 / 1024, 1)))
+            if attachment.document_role == 'main':
+                if not is_pdf(attachment.data):
+                    raise FileValidationError(gettext(
+                            'vb_document.msg_file_not_pdf',
+                            name=attachment.name))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        Configuration = Pool().get('vb.document.configuration')
+        values = super().preprocess_values(mode, values)
+        # Refuse oversized data before it reaches the filestore
+        data = values.get('data')
+        resource = str(values.get('resource') or '')
+        if data is not None and resource.startswith('vb.document,'):
+            limit = Configuration(1).max_file_bytes
+            if limit and len(data) > limit:
+                raise FileValidationError(gettext(
+                        'vb_document.msg_file_too_large',
+                        name=values.get('name', ''),
+                        size=round(len(data) / 1024 / 1024, 1),
+                        limit=round(limit / 1024 / 1024, 1)))
+        return values
+
+    @classmethod
+    def check_modification(cls, mode, attachments, values=None,
+            external=False):
+        super().check_modification(
+            mode, attachments, values=values, external=external)
+        if external:
+            cls._check_document_files_editable(attachments)
+
+    @classmethod
+    def _check_document_files_editable(cls, attachments):
+        "Files of numbered documents are evidence: they cannot change"
+        Document = Pool().get('vb.document')
+        ids = cls._document_ids(attachments)
+        if not ids:
+            return
+        for document in Document.browse(ids):
+            if document.state not in {'draft', 'waiting'}:
+                raise DocumentStateError(gettext(
+                        'vb_document.msg_document_files_locked',
+                        document=document.rec_name))
+
+
+class Channel(metaclass=PoolMeta):
+    __name__ = 'ir.chat.channel'
+
+    @classmethod
+    @check_access
+    def check_access(cls, resource):
+        # The chat RPCs only check the model access: apply the record rules
+        # of the resource too, or any user could read another agency's
+        # discussion by guessing an id.
+        super().check_access(resource)
+        if Transaction().user:
+            model, id_ = str(resource).split(',')
+            Pool().get('ir.rule').check(model, [int(id_)], 'read')
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('vb.document.register|create_next_year_counters',
+                "Open Next Year's Register Counters"))

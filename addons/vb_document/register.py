@@ -1,0 +1,159 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""Registers (sổ văn bản) and their gapless yearly counters.
+
+Nghị định 30/2020 numbers documents within the calendar year, from 01 on
+1 January. ir.sequence.strict is gapless but never resets, so each
+register keeps one counter row per year, locked by the issuing
+transaction: a rollback frees nothing and two transactions can never get
+the same number.
+"""
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .company import current_agency
+
+DIRECTIONS = [
+    ('incoming', "Incoming"),
+    ('outgoing', "Outgoing"),
+    ]
+
+
+class Register(DeactivableMixin, ModelSQL, ModelView):
+    "Register (sổ văn bản)"
+    __name__ = 'vb.document.register'
+
+    company = fields.Many2One(
+        'company.company', "Agency", required=True, ondelete='CASCADE',
+        states={'readonly': Eval('id', -1) >= 0})
+    name = fields.Char("Name", required=True)
+    code = fields.Char("Code", size=20, strip=True)
+    direction = fields.Selection(DIRECTIONS, "Direction", required=True,
+        states={'readonly': Eval('id', -1) >= 0})
+    secret = fields.Boolean(
+        "Secret", help="For secret documents only (separate numbering).")
+    document_types = fields.Many2Many(
+        'vb.document.register-vb.document.type', 'register', 'type',
+        "Document Types",
+        help="Leave empty to number every type of document in this register.")
+    counters = fields.One2Many(
+        'vb.document.register.counter', 'register', "Counters",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.company, Index.Equality()),
+                (t.direction, Index.Equality(cardinality='low'))))
+
+    @classmethod
+    def default_company(cls):
+        return current_agency()
+
+    @classmethod
+    def default_secret(cls):
+        return False
+
+    @classmethod
+    def on_modification(cls, mode, registers, field_names=None):
+        pool = Pool()
+        Counter = pool.get('vb.document.register.counter')
+        Date = pool.get('ir.date')
+        super().on_modification(mode, registers, field_names=field_names)
+        if mode == 'create':
+            # Created beforehand so that issuing never INSERTs a counter
+            year = Date.today().year
+            Counter.create([{'register': r.id, 'year': year}
+                    for r in registers])
+
+    @classmethod
+    def find(cls, company, direction, type=None, secret=False):
+        "Return the register to use for a document or None"
+        registers = cls.search([
+                ('company', '=', company.id),
+                ('direction', '=', direction),
+                ('secret', '=', bool(secret)),
+                ])
+        typed = [r for r in registers if type and type in r.document_types]
+        untyped = [r for r in registers if not r.document_types]
+        return (typed or untyped or [None])[0]
+
+    def next_number(self, year):
+        "Return the next number of the register in year"
+        Counter = Pool().get('vb.document.register.counter')
+        return Counter.next_number(self, year)
+
+    @classmethod
+    def create_next_year_counters(cls):
+        "Cron: open the counters of next year before 1 January"
+        pool = Pool()
+        Counter = pool.get('vb.document.register.counter')
+        Date = pool.get('ir.date')
+        year = Date.today().year + 1
+        registers = cls.search([])
+        existing = {c.register.id for c in Counter.search([
+                    ('year', '=', year),
+                    ('register', 'in', [r.id for r in registers]),
+                    ])}
+        Counter.create([{'register': r.id, 'year': year}
+                for r in registers if r.id not in existing])
+
+
+class RegisterDocumentType(ModelSQL):
+    "Register - Document Type"
+    __name__ = 'vb.document.register-vb.document.type'
+    register = fields.Many2One(
+        'vb.document.register', "Register", required=True,
+        ondelete='CASCADE')
+    type = fields.Many2One(
+        'vb.document.type', "Type", required=True, ondelete='CASCADE')
+
+
+class RegisterCounter(ModelSQL, ModelView):
+    "Yearly counter of a register"
+    __name__ = 'vb.document.register.counter'
+
+    register = fields.Many2One(
+        'vb.document.register', "Register", required=True,
+        ondelete='CASCADE', readonly=True)
+    year = fields.Integer("Year", required=True, readonly=True)
+    last_number = fields.Integer("Last Number", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('register')
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('register_year_uniq', Unique(t, t.register, t.year),
+                'vb_document.msg_counter_unique'),
+            ]
+        cls._order.insert(0, ('year', 'DESC'))
+
+    @classmethod
+    def default_last_number(cls):
+        return 0
+
+    @classmethod
+    def next_number(cls, register, year):
+        counters = cls.search([
+                ('register', '=', register.id),
+                ('year', '=', year),
+                ])
+        if counters:
+            counter, = counters
+        else:
+            counter, = cls.create([{'register': register.id, 'year': year}])
+        # The first call raises and the dispatcher restarts the whole
+        # request with SELECT ... FOR UPDATE NOWAIT on the row, so the
+        # snapshot sees the latest committed value.
+        cls.lock([counter])
+        counter = cls(counter.id)
+        number = counter.last_number + 1
+        cls.write([counter], {'last_number': number})
+        return number

@@ -1,0 +1,1 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this repository contains the full copyright notices and license terms.
