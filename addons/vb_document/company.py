@@ -46,8 +46,8 @@ class Company(metaclass=PoolMeta):
         "Abbreviation", size=20, strip=True,
         help="Used in the notation of the documents the agency issues, "
         "e.g. UBND, SNV.")
-    level = fields.Selection(LEVELS, "Level")
-    kind = fields.Selection(KINDS, "Kind")
+    level = fields.Selection([(None, "")] + LEVELS, "Level")
+    kind = fields.Selection([(None, "")] + KINDS, "Kind")
     parent = fields.Many2One(
         'company.company', "Parent Agency", ondelete='RESTRICT',
         domain=[('id', '!=', Eval('id', -1))])

@@ -21,6 +21,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .company import current_agency
 from .exceptions import (
     DocumentStateError, DocumentValidationError, DuplicateDocumentWarning)
+from .model import check_transition, strict_transition
 from .register import DIRECTIONS
 from .vn import normalize_vi, notation
 
@@ -480,15 +481,6 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('recipients.incoming_document', None)
         return super().copy(documents, default=default)
 
-    @classmethod
-    def _check_state(cls, documents, states, message_id):
-        """Refuse loudly what Workflow.transition would silently skip"""
-        for document in documents:
-            if document.state not in states:
-                raise DocumentStateError(gettext(message_id,
-                        document=document.rec_name,
-                        state=document.state_string))
-
     def _check_required(self, field_names):
         missing = [self.__class__._fields[f].string for f in field_names
             if not getattr(self, f)]
@@ -529,15 +521,13 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('registered')
+    @strict_transition('registered')
     def register_document(cls, documents):
         "Register incoming documents: take the next incoming number"
         pool = Pool()
         Date = pool.get('ir.date')
         Warning_ = pool.get('res.user.warning')
         Recipient = pool.get('vb.document.recipient')
-        cls._check_state(documents, {'draft', 'waiting'},
-            'vb_document.msg_document_register_state')
         for document in documents:
             if document.direction != 'incoming':
                 raise DocumentStateError(gettext(
@@ -571,16 +561,13 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('vb_document.wizard_document_refuse')
     def refuse(cls, documents):
-        cls._check_state(documents, {'waiting'},
-            'vb_document.msg_document_refuse_state')
+        check_transition(cls, documents, 'refused')
 
     @classmethod
-    @Workflow.transition('refused')
+    @strict_transition('refused')
     def do_refuse(cls, documents, reason):
         "Refuse documents delivered to the agency"
         Recipient = Pool().get('vb.document.recipient')
-        cls._check_state(documents, {'waiting'},
-            'vb_document.msg_document_refuse_state')
         if not reason or not reason.strip():
             raise DocumentValidationError(gettext(
                     'vb_document.msg_document_refuse_reason'))
@@ -591,7 +578,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('issued')
+    @strict_transition('issued')
     def issue(cls, documents):
         """Number, date and deliver outgoing documents.
 
@@ -601,8 +588,6 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Date = pool.get('ir.date')
         Recipient = pool.get('vb.document.recipient')
-        cls._check_state(documents, {'draft'},
-            'vb_document.msg_document_issue_state')
         for document in documents:
             if document.direction != 'outgoing':
                 raise DocumentStateError(gettext(
@@ -637,10 +622,9 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cancelled')
+    @strict_transition('cancelled')
     def cancel(cls, documents):
-        cls._check_state(documents, {'draft', 'registered', 'issued'},
-            'vb_document.msg_document_cancel_state')
+        pass
 
     def notify_clerks(self):
         "Tell the clerks of the agency that a document waits for them"

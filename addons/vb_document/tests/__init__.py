@@ -1,0 +1,7 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+from .tools import (
+    as_user, create_agency, create_staff, minimal_pdf, run_tasks)
+
+__all__ = [
+    'as_user', 'create_agency', 'create_staff', 'minimal_pdf', 'run_tasks']

@@ -1,0 +1,128 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"Helpers for tests running inside a transaction (ModuleTestCase)"
+from decimal import Decimal
+
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+
+def minimal_pdf(text='VBDH'):
+    "A small valid one-page PDF"
+    objects = [
+        b'<< /Type /Catalog /Pages 2 0 R >>',
+        b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] '
+        b'/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+        None,
+        b'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+        ]
+    stream = b'BT /F1 14 Tf 72 770 Td (%s) Tj ET' % text.encode('latin-1')
+    objects[3] = b'<< /Length %d >>\nstream\n%s\nendstream' % (
+        len(stream), stream)
+    out = bytearray(b'%PDF-1.4\n')
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b'%d 0 obj\n%s\nendobj\n' % (i, obj)
+    xref = len(out)
+    out += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objects) + 1)
+    for offset in offsets:
+        out += b'%010d 00000 n \n' % offset
+    out += (b'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n'
+        % (len(objects) + 1, xref))
+    return bytes(out)
+
+
+def _currency():
+    Currency = Pool().get('currency.currency')
+    currencies = Currency.search([('code', '=', 'VND')])
+    if currencies:
+        return currencies[0]
+    currency, = Currency.create([{
+                'name': "Đồng Việt Nam", 'code': 'VND', 'symbol': '₫',
+                'rounding': Decimal('1'), 'digits': 0}])
+    return currency
+
+
+def create_agency(name, code=None, abbreviation=None, external=False,
+        registers=True, **values):
+    "Create an agency (company) with its incoming and outgoing registers"
+    pool = Pool()
+    Party = pool.get('party.party')
+    Company = pool.get('company.company')
+    Register = pool.get('vb.document.register')
+    party, = Party.create([{'name': name}])
+    agency, = Company.create([{
+                'party': party.id,
+                'currency': _currency().id,
+                'identifier_code': code,
+                'abbreviation': abbreviation,
+                'external': external,
+                'timezone': 'Asia/Ho_Chi_Minh',
+                **values}])
+    if registers and not external:
+        Register.create([
+                {'company': agency.id, 'name': "Sổ văn bản đến",
+                    'direction': 'incoming', 'code': 'DEN'},
+                {'company': agency.id, 'name': "Sổ văn bản đi",
+                    'direction': 'outgoing', 'code': 'DI'},
+                ])
+    return agency
+
+
+def create_staff(agency, login, groups, unit=None, position=None):
+    "Create a user of agency with an employee and the given vb groups"
+    pool = Pool()
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    party, = Party.create([{'name': login}])
+    employee, = Employee.create([{
+                'party': party.id, 'company': agency.id,
+                'unit': unit.id if unit else None,
+                'position': position.id if position else None}])
+    user, = User.create([{
+                'login': login, 'name': login,
+                'companies': [('add', [agency.id])],
+                'company': agency.id,
+                'employees': [('add', [employee.id])],
+                'employee': employee.id,
+                'groups': [('add', [
+                            ModelData.get_id('vb_document', 'group_' + g)
+                            for g in groups])],
+                }])
+    return user
+
+
+def run_tasks():
+    "Run the ir.queue tasks pushed in the current transaction"
+    Queue = Pool().get('ir.queue')
+    transaction = Transaction()
+    while transaction.tasks:
+        Queue(transaction.tasks.pop()).run()
+
+
+class as_user:
+    "Run as `user` with access checks on, as an RPC call does"
+
+    def __init__(self, user):
+        self.user = user
+
+    def __enter__(self):
+        User = Pool().get('res.user')
+        transaction = Transaction()
+        self._managers = [
+            transaction.set_user(self.user.id),
+            transaction.reset_context(),
+            transaction.set_context(
+                User.get_preferences(context_only=True), _check_access=True),
+            ]
+        for manager in self._managers:
+            manager.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        for manager in reversed(self._managers):
+            manager.__exit__(*exc)
