@@ -6,7 +6,6 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, tree)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .company import current_agency
@@ -15,6 +14,7 @@ from .exceptions import ReorganisationError
 
 class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     "Unit (phòng, ban) of an agency"
+    __string__ = "Unit"
     __name__ = 'vb.unit'
 
     company = fields.Many2One(
@@ -42,6 +42,7 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
 
 class Position(DeactivableMixin, ModelSQL, ModelView):
     "Position (chức vụ)"
+    __string__ = "Position"
     __name__ = 'vb.position'
 
     name = fields.Char("Name", required=True)
@@ -57,6 +58,7 @@ class Position(DeactivableMixin, ModelSQL, ModelView):
 
 class AgencyEvent(ModelSQL, ModelView):
     "Reorganisation event of an agency"
+    __string__ = "Agency Reorganisation Event"
     __name__ = 'vb.agency.event'
 
     agency = fields.Many2One(
@@ -85,6 +87,7 @@ class AgencyEvent(ModelSQL, ModelView):
 
 class ReorganiseStart(ModelView):
     "Reorganise Agencies"
+    __string__ = "Reorganise Agencies"
     __name__ = 'vb.agency.reorganise.start'
 
     kind = fields.Selection([

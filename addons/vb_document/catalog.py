@@ -21,6 +21,7 @@ class _CodedCatalog(DeactivableMixin, ModelSQL, ModelView):
 
 class DocumentType(_CodedCatalog):
     "Document Type (loại văn bản)"
+    __string__ = "Document Type"
     __name__ = 'vb.document.type'
 
     abbreviation = fields.Char(
@@ -31,11 +32,13 @@ class DocumentType(_CodedCatalog):
 
 class DocumentField(_CodedCatalog):
     "Field (lĩnh vực)"
+    __string__ = "Field"
     __name__ = 'vb.document.field'
 
 
 class Urgency(_CodedCatalog):
     "Urgency (độ khẩn)"
+    __string__ = "Urgency"
     __name__ = 'vb.document.urgency'
 
     urgent = fields.Boolean(
@@ -44,6 +47,7 @@ class Urgency(_CodedCatalog):
 
 class Secrecy(_CodedCatalog):
     "Confidentiality (độ mật)"
+    __string__ = "Confidentiality"
     __name__ = 'vb.document.secrecy'
 
     secret = fields.Boolean(

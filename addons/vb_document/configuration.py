@@ -5,6 +5,7 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Document Configuration"
+    __string__ = "Document Configuration"
     __name__ = 'vb.document.configuration'
 
     max_file_size = fields.Integer(

@@ -62,6 +62,7 @@ _readonly = ~_editable
 
 class Document(ChatMixin, Workflow, ModelSQL, ModelView):
     "Document"
+    __string__ = "Document"
     __name__ = 'vb.document'
     _history = True
     _rec_name = 'subject'
@@ -79,7 +80,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
     subject = fields.Text("Subject", required=True,
         states={'readonly': _readonly},
         help="The abstract (trích yếu) of the document.")
-    subject_search = fields.Char("Subject (folded)", readonly=True)
+    subject_search = fields.Char("Subject without Diacritics", readonly=True)
     domain_field = fields.Many2One('vb.document.field', "Field",
         ondelete='RESTRICT', states={'readonly': _readonly})
     urgency = fields.Many2One('vb.document.urgency', "Urgency",
@@ -198,7 +199,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
             'readonly': _readonly,
             },
         help='The "Nơi nhận" block, ending with "- Lưu: VT, …".')
-    reply_to = fields.Many2One('vb.document', "In Reply to",
+    reply_to = fields.Many2One('vb.document', "In Reply To",
         domain=[
             ('company', '=', Eval('company', -1)),
             ('direction', '=', 'incoming'),
@@ -211,8 +212,8 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         readonly=True, states={'invisible': ~_incoming})
 
     # Who numbered it and when
-    numbered_by = fields.Many2One('res.user', "Numbered by", readonly=True)
-    numbered_at = fields.Timestamp("Numbered at", readonly=True)
+    numbered_by = fields.Many2One('res.user', "Numbered By", readonly=True)
+    numbered_at = fields.Timestamp("Numbered At", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -666,6 +667,7 @@ def _translated_field(Model, name):
 
 class DocumentUnit(ModelSQL):
     "Document - Receiving Unit"
+    __string__ = "Document - Receiving Unit"
     __name__ = 'vb.document-vb.unit'
     document = fields.Many2One(
         'vb.document', "Document", required=True, ondelete='CASCADE')
@@ -675,6 +677,7 @@ class DocumentUnit(ModelSQL):
 
 class DocumentUser(ModelSQL):
     "Document - Receiving Person"
+    __string__ = "Document - Receiving Person"
     __name__ = 'vb.document-res.user'
     document = fields.Many2One(
         'vb.document', "Document", required=True, ondelete='CASCADE')
@@ -684,6 +687,7 @@ class DocumentUser(ModelSQL):
 
 class Recipient(ModelSQL, ModelView):
     "Recipient of an outgoing document"
+    __string__ = "Recipient"
     __name__ = 'vb.document.recipient'
 
     document = fields.Many2One('vb.document', "Document", required=True,
@@ -825,6 +829,7 @@ class Recipient(ModelSQL, ModelView):
 
 class RefuseStart(ModelView):
     "Refuse Document"
+    __string__ = "Refuse Document"
     __name__ = 'vb.document.refuse.start'
     reason = fields.Text("Reason", required=True)
 

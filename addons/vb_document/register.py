@@ -12,7 +12,6 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 from .company import current_agency
 
@@ -24,6 +23,7 @@ DIRECTIONS = [
 
 class Register(DeactivableMixin, ModelSQL, ModelView):
     "Register (sổ văn bản)"
+    __string__ = "Register"
     __name__ = 'vb.document.register'
 
     company = fields.Many2One(
@@ -106,6 +106,7 @@ class Register(DeactivableMixin, ModelSQL, ModelView):
 
 class RegisterDocumentType(ModelSQL):
     "Register - Document Type"
+    __string__ = "Register - Document Type"
     __name__ = 'vb.document.register-vb.document.type'
     register = fields.Many2One(
         'vb.document.register', "Register", required=True,
@@ -116,6 +117,7 @@ class RegisterDocumentType(ModelSQL):
 
 class RegisterCounter(ModelSQL, ModelView):
     "Yearly counter of a register"
+    __string__ = "Register Counter"
     __name__ = 'vb.document.register.counter'
 
     register = fields.Many2One(

@@ -16,7 +16,6 @@ obtained by zeroing its leftmost non-zero group (see :func:`parent_of`).
 from __future__ import annotations
 
 import datetime
-import re
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -86,7 +85,6 @@ VN_DOCUMENT_TYPES = [
 DOCUMENT_TYPE_NAMES = {abbr: name for name, abbr in VN_DOCUMENT_TYPES if abbr}
 DOCUMENT_TYPE_NAMES['CV'] = 'Công văn'
 
-CODE_RE = re.compile(r'^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$')
 
 
 # --- Data classes -------------------------------------------------------------
@@ -165,28 +163,8 @@ class Province:
 
 # --- Helpers ------------------------------------------------------------------
 
-def is_valid_code(code):
-    """Whether code has the QCVN 102 format L4.L3.L2.L1 (a lower level
-    cannot exist without the levels above it)"""
-    if not code or not CODE_RE.match(code):
-        return False
-    l4, l3, l2, _ = code.split('.')
-    if l4 != '000' and (l3 == '00' or l2 == '00'):
-        return False
-    return not (l3 != '00' and l2 == '00')
-
-
-def parent_of(code):
-    """Return the code of the parent organisation: the leftmost non-zero group
-    is zeroed.  Return None for a level-1 (root) code."""
-    l4, l3, l2, l1 = code.split('.')
-    if l4 != '000':
-        return f'000.{l3}.{l2}.{l1}'
-    if l3 != '00':
-        return f'000.00.{l2}.{l1}'
-    if l2 != '00':
-        return f'000.00.00.{l1}'
-    return None
+from ..vn.identifier import is_valid_identifier as is_valid_code  # noqa: E402
+from ..vn.identifier import parent_of  # noqa: E402
 
 
 def slugify(text):

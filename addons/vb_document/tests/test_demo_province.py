@@ -3,32 +3,13 @@
 # terms.
 """Tests of the pure-Python demo province generator (no database)."""
 import datetime
-import importlib.util
-import pathlib
 import random
 import re
-import sys
 import time
 import unicodedata
 import unittest
 
-_DEMO_DIR = pathlib.Path(__file__).resolve().parent.parent / 'demo'
-_MODULE_NAME = 'vb_document_demo_under_test'
-
-
-def _load_demo():
-    if _MODULE_NAME in sys.modules:
-        return sys.modules[_MODULE_NAME]
-    spec = importlib.util.spec_from_file_location(_MODULE_NAME,
-        _DEMO_DIR / '__init__.py',
-        submodule_search_locations=[str(_DEMO_DIR)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_MODULE_NAME] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-demo = _load_demo()
+from trytond.modules.vb_document import demo
 
 TODAY = datetime.date(2026, 3, 15)
 CODE_RE = re.compile(r'^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$')

@@ -256,13 +256,18 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_required_fields(self):
-        "Missing required fields are refused"
+        "Missing required fields are refused (PostgreSQL aborts after it)"
         Document = Pool().get('vb.document')
         self._setup()
         with self.assertRaises(RequiredValidationError):
             Document.create([{'company': self.a.id, 'direction': 'incoming',
                         'type': self._catalog(
                             'vb.document.type', 'cong_van').id}])
+
+    @with_transaction()
+    def test_blank_subject(self):
+        "A subject made of blanks is refused"
+        self._setup()
         with self.assertRaises(ValidationError):
             self._incoming(self.b, subject="   ")
 

@@ -1,0 +1,74 @@
+# VBĐH — two commands: `make run` (set up and start the demo) and `make test`.
+# Everything the commands need is installed here, on a fresh machine too.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Empty: embedded SQLite under var/. Or a PostgreSQL URI, e.g.
+#   make run DB=postgresql://postgres@127.0.0.1:5432/
+DB ?=
+DB_NAME ?= vbdh
+SAO_VERSION := 8.0
+WWW := var/www
+SAO := $(WWW)/node_modules/tryton-sao
+
+.PHONY: run test bench install web browser clean help
+
+help:
+	@echo "make run    # cài đặt và chạy hệ thống mẫu tại http://127.0.0.1:8000/"
+	@echo "make test   # chạy toàn bộ kiểm thử (PostgreSQL)"
+	@echo "make bench  # đo hiệu năng (tests/bench)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[postgresql,test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# The web client from npm; index.html loads ./node_modules beside it.
+$(SAO)/index.html:
+	mkdir -p $(WWW)
+	cd $(WWW) && npm install --no-audit --no-fund --loglevel=error tryton-sao@$(SAO_VERSION)
+	ln -sfn .. $(SAO)/node_modules
+
+$(SAO)/locale/vi.json: web/locale/vi.po $(SAO)/index.html $(VENV)/.installed
+	$(BIN)/python web/po2json.py web/locale/vi.po $@
+
+web: $(SAO)/index.html $(SAO)/locale/vi.json
+
+# A configuration for the database asked: the file wins over environment
+# variables in trytond, so the URI is written into a copy of it.
+var/trytond-run.conf: config/trytond.conf FORCE
+	@mkdir -p var
+	@if [ -n "$(DB)" ]; then \
+		sed -e 's|^uri = .*|uri = $(DB)|' -e 's|^path = .*|path = var/filestore|' config/trytond.conf > $@; \
+	else cp config/trytond.conf $@; fi
+
+FORCE:
+
+run: install web var/trytond-run.conf
+	$(BIN)/vbdh-setup -c var/trytond-run.conf -d $(DB_NAME) --demo
+	@$(BIN)/python -m trytond.modules.vb_document.demo.banner -d $(DB_NAME)
+	TRYTOND_DATABASE_NAMES=$(DB_NAME) exec $(BIN)/trytond -c var/trytond-run.conf
+
+# Debian's Chromium for the browser tests (only possible as root)
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null) \
+			|| echo "!!! Không cài được chromium: kiểm thử trình duyệt sẽ bị BỎ QUA"; \
+		else echo "!!! Không có chromium và không chạy bằng root: kiểm thử trình duyệt sẽ bị BỎ QUA"; fi; \
+	fi
+
+test: install web browser
+	$(BIN)/python tests/run.py
+
+bench: install web
+	$(BIN)/python tests/run.py --bench
+
+clean:
+	rm -rf var
