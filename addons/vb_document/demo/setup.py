@@ -46,9 +46,27 @@ def _bin(name):
     return str(path) if path.exists() else name
 
 
-def database_exists(config, name):
+def database_exists(name):
+    """Whether the database exists, initialised or not
+
+    (backend.Database().list() only lists databases with Tryton tables,
+    and the postgres image creates an empty one.)"""
     from trytond import backend
-    return name in backend.Database().list()
+    from trytond.config import config
+    if backend.name == 'sqlite':
+        return (Path(config.get('database', 'path'))
+            / f'{name}.sqlite').exists()
+    database = backend.Database()
+    database.connect()
+    connection = database.get_connection(autocommit=True)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(
+            'SELECT 1 FROM pg_database WHERE datname = %s', (name,))
+        return bool(cursor.fetchone())
+    finally:
+        database.put_connection(connection)
+        database.close()
 
 
 def create_database(name):
@@ -110,7 +128,7 @@ def main(argv=None):
 
     name = options.database
     started = time.monotonic()
-    if not database_exists(config, name):
+    if not database_exists(name):
         print(f"Tạo cơ sở dữ liệu {name}…", flush=True)
         create_database(name)
     modules = activated_modules(name)

@@ -1,0 +1,236 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""A real VBĐH server for cross-module tests, browser tests and benchmarks.
+
+The database is made by `vbdh-setup --demo` (the code path of `make run`)
+once per version of the code, kept as a template, and cloned for each
+test session with its filestore; the server is trytond itself serving
+the web client from var/www like `make run` does.
+"""
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / 'var' / 'live'
+BIN = Path(sys.executable).parent
+PASSWORD = 'vbdh2026'
+
+
+def backend_uri():
+    return os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+
+
+def is_postgresql():
+    return backend_uri().startswith('postgresql')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def write_config(name, port, **sections):
+    "A trytond configuration for this test server"
+    VAR.mkdir(parents=True, exist_ok=True)
+    path = VAR / f'{name}.conf'
+    web_root = ROOT / 'var' / 'www' / 'node_modules' / 'tryton-sao'
+    text = (
+        '[database]\n'
+        f'uri = {backend_uri()}\n'
+        f'path = {VAR / "db"}\n'
+        'retry = 30\n'
+        'language = vi\n'
+        '[web]\n'
+        f'listen = 127.0.0.1:{port}\n'
+        f'root = {web_root}\n'
+        '[session]\n'
+        'timeout = 3600\n'
+        '[queue]\n'
+        'worker = False\n')
+    for section, values in sections.items():
+        text += f'[{section}]\n' + ''.join(
+            f'{k} = {v}\n' for k, v in values.items())
+    path.write_text(text)
+    (VAR / 'db').mkdir(exist_ok=True)
+    return path
+
+
+def _pg(uri_db, sql, params=None, autocommit=True):
+    import psycopg
+    with psycopg.connect(uri_db, autocommit=autocommit) as conn:
+        return conn.execute(sql, params).fetchall() if sql.lstrip(
+            ).upper().startswith('SELECT') else conn.execute(sql, params)
+
+
+def _exists(name):
+    if is_postgresql():
+        return bool(_pg(backend_uri() + 'postgres',
+                'SELECT 1 FROM pg_database WHERE datname = %s', (name,)))
+    return (VAR / 'db' / f'{name}.sqlite').exists()
+
+
+def _clone(template, name):
+    "Copy a database and its filestore"
+    drop(name)
+    if is_postgresql():
+        _pg(backend_uri() + 'postgres',
+            f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    else:
+        shutil.copy(VAR / 'db' / f'{template}.sqlite',
+            VAR / 'db' / f'{name}.sqlite')
+    store = VAR / 'db' / template
+    if store.exists():
+        shutil.copytree(store, VAR / 'db' / name)
+
+
+def drop(name):
+    if is_postgresql():
+        uri = backend_uri() + 'postgres'
+        _pg(uri, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
+            'WHERE datname = %s', (name,))
+        _pg(uri, f'DROP DATABASE IF EXISTS "{name}"')
+    else:
+        (VAR / 'db' / f'{name}.sqlite').unlink(missing_ok=True)
+    shutil.rmtree(VAR / 'db' / name, ignore_errors=True)
+
+
+def demo_database(name, key, departments=3, communes=3):
+    """A fresh demo database called name, cloned from a template per key.
+
+    The template is built by vbdh-setup like `make run` does, with a
+    smaller province to keep the tests fast.
+    """
+    template = f'vbdh_tpl_{key}'
+    if not _exists(template):
+        config = write_config(template, free_port())
+        subprocess.run([str(BIN / 'vbdh-setup'), '-c', str(config),
+                '-d', template, '--demo', '--departments', str(departments),
+                '--communes', str(communes)], check=True,
+            env=_env(), stdin=subprocess.DEVNULL)
+    _clone(template, name)
+    return name
+
+
+def _env(**extra):
+    env = dict(os.environ, **extra)
+    env.pop('TRYTOND_CONFIG', None)
+    env.pop('DB_NAME', None)
+    return env
+
+
+class Server:
+    "trytond serving one database and the web client"
+
+    def __init__(self, database, port=None, **sections):
+        self.database = database
+        self.port = port or free_port()
+        self.config = write_config(database, self.port, **sections)
+        self.url = f'http://127.0.0.1:{self.port}/'
+        self.process = None
+
+    def start(self):
+        log = open(VAR / f'{self.database}.log', 'w')
+        self.process = subprocess.Popen(
+            [str(BIN / 'trytond'), '-c', str(self.config)],
+            env=_env(TRYTOND_DATABASE_NAMES=self.database),
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f'trytond exited, see {VAR / self.database}.log')
+            try:
+                urllib.request.urlopen(self.url, timeout=2).read()
+                return self
+            except urllib.error.HTTPError:
+                return self  # answering, without a web client installed
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.3)
+        raise RuntimeError('trytond did not answer in 120 s')
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def rss_bytes(self):
+        "Resident memory of the server process"
+        with open(f'/proc/{self.process.pid}/status') as status:
+            for line in status:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1]) * 1024
+
+    def client(self, login, password=PASSWORD, language='vi'):
+        return Client(self.url, self.database, login, password, language)
+
+
+class RPCError(Exception):
+    "An error answered by the server: (exception name, [message, …])"
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+        self.name = error[0] if isinstance(error, list) else str(error)
+        args = error[1] if isinstance(error, list) and len(error) > 1 else []
+        self.message = args[0] if isinstance(args, list) and args else str(
+            args)
+
+
+class Client:
+    "JSON-RPC client of the trytond web API, as sao uses it"
+
+    def __init__(self, url, database, login, password, language='vi'):
+        self.base = f'{url}{database}/rpc/'
+        self.login_name = login
+        self.context = {}
+        self._id = 0
+        result = self._post(self.base, 'common.db.login',
+            [login, {'password': password}, language], auth=False)
+        self.user_id, self.session = result[0], result[1]
+        self.context = self.call('model.res.user.get_preferences', True)
+
+    def _post(self, url, method, params, auth=True):
+        self._id += 1
+        data = json.dumps({'id': self._id, 'method': method,
+                'params': params}).encode()
+        request = urllib.request.Request(url, data=data, headers={
+                'Content-Type': 'application/json'})
+        if auth:
+            token = base64.b64encode(
+                f'{self.login_name}:{self.user_id}:{self.session}'.encode())
+            request.add_header('Authorization', 'Session ' + token.decode())
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                answer = json.loads(response.read())
+        except urllib.error.HTTPError as e:
+            raise RPCError([f'HTTP {e.code}', [e.read().decode(
+                            errors='replace')[:500]]]) from e
+        if answer.get('error'):
+            raise RPCError(answer['error'])
+        return answer['result']
+
+    def call(self, method, *args, context=None):
+        "Call method with args and the user's context (last parameter)"
+        ctx = dict(self.context, **(context or {}))
+        return self._post(self.base, method, [*args, ctx])
+
+    def model(self, model, method, *args, context=None):
+        return self.call(f'model.{model}.{method}', *args, context=context)
+
+
+def binary(data):
+    "A binary value as the JSON-RPC API takes it"
+    return {'__class__': 'bytes', 'base64': base64.b64encode(data).decode()}
