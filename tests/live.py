@@ -93,6 +93,17 @@ def _clone(template, name):
         shutil.copytree(store, VAR / 'db' / name)
 
 
+def _rename(old, new):
+    if is_postgresql():
+        _pg(backend_uri() + 'postgres',
+            f'ALTER DATABASE "{old}" RENAME TO "{new}"')
+    else:
+        (VAR / 'db' / f'{old}.sqlite').rename(VAR / 'db' / f'{new}.sqlite')
+    store = VAR / 'db' / old
+    if store.exists():
+        store.rename(VAR / 'db' / new)
+
+
 def drop(name):
     if is_postgresql():
         uri = backend_uri() + 'postgres'
@@ -112,11 +123,16 @@ def demo_database(name, key, departments=3, communes=3):
     """
     template = f'vbdh_tpl_{key}'
     if not _exists(template):
-        config = write_config(template, free_port())
+        # Built under another name and renamed when complete, so that a
+        # failed build is never taken for a template
+        building = template + '_build'
+        drop(building)
+        config = write_config(building, free_port())
         subprocess.run([str(BIN / 'vbdh-setup'), '-c', str(config),
-                '-d', template, '--demo', '--departments', str(departments),
+                '-d', building, '--demo', '--departments', str(departments),
                 '--communes', str(communes)], check=True,
             env=_env(), stdin=subprocess.DEVNULL)
+        _rename(building, template)
     _clone(template, name)
     return name
 

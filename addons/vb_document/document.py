@@ -22,7 +22,7 @@ from .company import current_agency
 from .exceptions import (
     DocumentStateError, DocumentValidationError, DuplicateDocumentWarning)
 from .model import check_transition, strict_transition
-from .register import DIRECTIONS
+from .book import DIRECTIONS
 from .vn import normalize_vi, notation
 
 SOURCES = [
@@ -72,7 +72,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         states={'readonly': (Eval('state') != 'draft') | (Eval('id', -1) >= 0)},
         domain=[('external', '=', False)])
     direction = fields.Selection(DIRECTIONS, "Direction", required=True,
-        readonly=True)
+        states={'readonly': Eval('id', -1) >= 0})
     state = fields.Selection(STATES, "State", required=True, readonly=True,
         sort=False)
     type = fields.Many2One('vb.document.type', "Type", required=True,
@@ -294,7 +294,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_source(cls):
-        if cls.default_direction() == 'incoming':
+        if Transaction().context.get('direction') == 'incoming':
             return 'paper'
 
     @classmethod
@@ -309,11 +309,6 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
     def _default_catalog(cls, model, code):
         records = Pool().get(model).search([('code', '=', code)], limit=1)
         return records[0].id if records else None
-
-    @classmethod
-    def default_arrival_date(cls):
-        if cls.default_direction() == 'incoming':
-            return Pool().get('ir.date').today()
 
     @classmethod
     def default_copy_count(cls):

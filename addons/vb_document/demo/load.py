@@ -64,11 +64,28 @@ def translate_platform(database, core_po):
         if not lang.translatable:
             lang.translatable = True
             lang.save()
-        session_id, _, _ = Update.create()
-        Update.execute(session_id, {'start': {'language': lang.id}}, 'update')
-        Update.delete(session_id)
+        # The wizard copies rows from the default language: from en then
+        configuration = pool.get('ir.configuration')(1)
+        default = configuration.language
+        configuration.language = 'en'
+        configuration.save()
+        try:
+            session_id, _, _ = Update.create()
+            Update.execute(
+                session_id, {'start': {'language': lang.id}}, 'update')
+            Update.delete(session_id)
+        finally:
+            configuration.language = default
+            configuration.save()
+        # Its guesses are fuzzy, hence never shown, and would stay so
+        Translation.write(Translation.search([
+                    ('lang', '=', 'vi'), ('fuzzy', '=', True)]),
+            {'value': None, 'fuzzy': False})
         if core_po.exists():
-            Translation.translation_import('vi', 'vb_document', [str(core_po)])
+            # One import with both files: an import removes the rows of
+            # the module that are not in the files given
+            Translation.translation_import('vi', 'vb_document', [
+                    str(core_po.parent.parent / 'vi.po'), str(core_po)])
     run(database, _translate)
 
 

@@ -1,6 +1,6 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
-"""Registers (sổ văn bản) and their gapless yearly counters.
+"""Registers (sổ văn bản, the register books) and their gapless yearly counters.
 
 Nghị định 30/2020 numbers documents within the calendar year, from 01 on
 1 January. ir.sequence.strict is gapless but never resets, so each

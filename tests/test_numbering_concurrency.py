@@ -1,0 +1,72 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""Gapless numbering under concurrency, on PostgreSQL, over HTTP.
+
+20 connections issue documents of one agency at the same time; the
+numbers of its outgoing register for the year must be exactly 1..N:
+no gap, no duplicate. Then a failed issue must not take a number.
+"""
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from helpers import agency_id, create_outgoing
+from live import RPCError
+
+CONNECTIONS = 20
+PER_CONNECTION = 3
+
+
+def _numbers(admin, agency):
+    year = dt.date.today().year
+    records = admin.model('vb.document', 'search_read', [
+            ('company', '=', agency), ('direction', '=', 'outgoing'),
+            ('register_number', '!=', None),
+            ], 0, None, None, ['register_number', 'register_year',
+            'number_notation'])
+    return sorted(r['register_number'] for r in records
+        if r['register_year'] in {year, year + 1})
+
+
+def test_concurrent_issue_is_gapless(demo_server, pg_only):
+    admin = demo_server.client('admin')
+    ubnd = agency_id(admin, 'UBND')
+    drafts = create_outgoing(admin, ubnd, CONNECTIONS * PER_CONNECTION,
+        subject="Quyết định phát hành đồng thời")
+    before = _numbers(admin, ubnd)
+    assert before == list(range(1, len(before) + 1))
+
+    clients = [demo_server.client('vanthu.ubnd') for _ in range(CONNECTIONS)]
+    batches = [drafts[i::CONNECTIONS] for i in range(CONNECTIONS)]
+
+    def issue(index):
+        client = clients[index]
+        for document in batches[index]:
+            client.model('vb.document', 'issue', [document])
+        return len(batches[index])
+
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        issued = sum(pool.map(issue, range(CONNECTIONS)))
+    assert issued == len(drafts)
+
+    numbers = _numbers(admin, ubnd)
+    assert numbers == list(range(1, len(before) + len(drafts) + 1))
+    notations = [r['number_notation'] for r in admin.model(
+            'vb.document', 'read', drafts, ['number_notation'])]
+    assert len(set(notations)) == len(drafts)
+
+
+def test_failed_issue_takes_no_number(demo_server, pg_only):
+    admin = demo_server.client('admin')
+    snv = agency_id(admin, 'SNV')
+    good, bad = create_outgoing(admin, snv, 2)
+    # The bad one loses its signer after the number would be taken
+    admin.model('vb.document', 'write', [bad], {'signer': None})
+    before = _numbers(admin, snv)
+    with pytest.raises(RPCError):
+        admin.model('vb.document', 'issue', [good, bad],
+            context={'company': snv})
+    assert _numbers(admin, snv) == before
+    admin.model('vb.document', 'issue', [good], context={'company': snv})
+    assert _numbers(admin, snv) == before + [len(before) + 1]
