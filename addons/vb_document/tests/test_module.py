@@ -190,7 +190,8 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
         Document.register_document([first])
         self.assertEqual(first.state, 'registered')
         self.assertEqual(first.register_number, 1)
-        self.assertEqual(first.arrival_date, pool.get('ir.date').today())
+        with Transaction().set_context(company=self.b.id):
+            self.assertEqual(first.arrival_date, pool.get('ir.date').today())
 
         duplicate = self._incoming(self.b)
         self.assertEqual(duplicate.duplicates, (first,))
