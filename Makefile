@@ -38,7 +38,10 @@ $(SAO)/index.html:
 $(SAO)/locale/vi.json: web/locale/vi.po $(SAO)/index.html $(VENV)/.installed
 	$(BIN)/python web/po2json.py web/locale/vi.po $@
 
-web: $(SAO)/index.html $(SAO)/locale/vi.json
+$(SAO)/custom.js: web/custom.js $(SAO)/index.html
+	cp web/custom.js $@
+
+web: $(SAO)/index.html $(SAO)/locale/vi.json $(SAO)/custom.js
 
 # A configuration for the database asked: the file wins over environment
 # variables in trytond, so the URI is written into a copy of it.

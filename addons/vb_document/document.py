@@ -213,7 +213,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     # Who numbered it and when
     numbered_by = fields.Many2One('res.user', "Numbered By", readonly=True)
-    numbered_at = fields.Timestamp("Numbered At", readonly=True)
+    numbered_at = fields.DateTime("Numbered At", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -698,7 +698,7 @@ class Recipient(ModelSQL, ModelView):
             ('refused', "Refused"),
             ('external', "To Send Outside"),
             ], "Status", readonly=True, required=True)
-    status_date = fields.Timestamp("Status Date", readonly=True)
+    status_date = fields.DateTime("Status Date", readonly=True)
     reason = fields.Text("Reason", readonly=True)
     incoming_document = fields.Many2One('vb.document', "Incoming Document",
         readonly=True, ondelete='SET NULL')
