@@ -142,7 +142,8 @@ class RegisterCounter(ModelSQL, ModelView):
         return 0
 
     @classmethod
-    def next_number(cls, register, year):
+    def get(cls, register, year):
+        "The counter of register for year, created when missing"
         counters = cls.search([
                 ('register', '=', register.id),
                 ('year', '=', year),
@@ -151,6 +152,11 @@ class RegisterCounter(ModelSQL, ModelView):
             counter, = counters
         else:
             counter, = cls.create([{'register': register.id, 'year': year}])
+        return counter
+
+    @classmethod
+    def next_number(cls, register, year):
+        counter = cls.get(register, year)
         # The first call raises and the dispatcher restarts the whole
         # request with SELECT ... FOR UPDATE NOWAIT on the row, so the
         # snapshot sees the latest committed value.

@@ -493,8 +493,8 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                     'vb_document.msg_document_main_file_missing',
                     document=self.rec_name))
 
-    def _number(self, date):
-        "Take the next number of the register for date"
+    def _set_register(self):
+        "Find and check the register the document is numbered in"
         pool = Pool()
         Register = pool.get('vb.document.register')
         if not self.register:
@@ -510,6 +510,33 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
             raise DocumentValidationError(gettext(
                     'vb_document.msg_document_wrong_register',
                     document=self.rec_name, register=self.register.rec_name))
+
+    def _numbering_date(self):
+        "The date whose year numbers the document, in the agency's zone"
+        Date = Pool().get('ir.date')
+        if self.direction == 'incoming' and self.arrival_date:
+            return self.arrival_date
+        with Transaction().set_context(company=self.company.id):
+            return Date.today()
+
+    @classmethod
+    def _lock_counters(cls, documents):
+        """Lock the register counters the documents will take numbers from.
+
+        Done first: the first lock request restarts the whole call with
+        the rows locked, so nothing done before it is worth doing.
+        """
+        Counter = Pool().get('vb.document.register.counter')
+        counters = []
+        for document in documents:
+            document._set_register()
+            counters.append(Counter.get(
+                    document.register, document._numbering_date().year))
+        Counter.lock(counters)
+
+    def _number(self, date):
+        "Take the next number of the register for date"
+        self._set_register()
         self.register_year = date.year
         self.register_number = self.register.next_number(date.year)
         self.numbered_by = Transaction().user
@@ -521,9 +548,9 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
     def register_document(cls, documents):
         "Register incoming documents: take the next incoming number"
         pool = Pool()
-        Date = pool.get('ir.date')
         Warning_ = pool.get('res.user.warning')
         Recipient = pool.get('vb.document.recipient')
+        cls._lock_counters(documents)
         for document in documents:
             if document.direction != 'incoming':
                 raise DocumentStateError(gettext(
@@ -542,10 +569,8 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                             duplicates=', '.join(
                                 d.reference for d in duplicates)))
         for document in documents:
-            with Transaction().set_context(company=document.company.id):
-                today = Date.today()
             if not document.arrival_date:
-                document.arrival_date = today
+                document.arrival_date = document._numbering_date()
             if not document.issuer_name and document.issuer:
                 document.issuer_name = document.issuer.rec_name
             document._number(document.arrival_date)
@@ -582,8 +607,8 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         the document later does not free them.
         """
         pool = Pool()
-        Date = pool.get('ir.date')
         Recipient = pool.get('vb.document.recipient')
+        cls._lock_counters(documents)
         for document in documents:
             if document.direction != 'outgoing':
                 raise DocumentStateError(gettext(
@@ -598,8 +623,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                         'vb_document.msg_agency_no_abbreviation',
                         agency=document.company.rec_name))
         for document in documents:
-            with Transaction().set_context(company=document.company.id):
-                document.issued_date = Date.today()
+            document.issued_date = document._numbering_date()
             document._number(document.issued_date)
             document.number_notation = notation(
                 document.register_number, document.company.abbreviation,

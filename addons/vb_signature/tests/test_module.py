@@ -1,0 +1,12 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class VbSignatureTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test vb_signature module: it installs on top of vb_document"
+    module = 'vb_signature'
+
+
+del ModuleTestCase
