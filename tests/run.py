@@ -119,12 +119,13 @@ def drop_stale_templates(uri, key):
     with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
         names = [n for n, in conn.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'test-%%'"
-                " OR datname LIKE 'vbdh_test_%%'")]
+                " OR datname LIKE 'vbdh_test_%%' OR datname LIKE 'vbdh_tpl_%%'")]
         for name in names:
             conn.execute(
                 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
                 'WHERE datname = %s', (name,))
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    shutil.rmtree(VAR / 'live' / 'db', ignore_errors=True)
     stamp.write_text(key)
 
 

@@ -161,7 +161,11 @@ class RegisterCounter(ModelSQL, ModelView):
         # request with SELECT ... FOR UPDATE NOWAIT on the row, so the
         # snapshot sees the latest committed value.
         cls.lock([counter])
-        counter = cls(counter.id)
+        return counter.take()
+
+    def take(self):
+        "Increment the counter, locked by the caller, and return the number"
+        counter = self.__class__(self.id)  # read after the lock
         number = counter.last_number + 1
-        cls.write([counter], {'last_number': number})
+        self.__class__.write([counter], {'last_number': number})
         return number

@@ -423,9 +423,24 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Company = pool.get('company.company')
+        DocumentType = pool.get('vb.document.type')
+        Secrecy = pool.get('vb.document.secrecy')
+        Register = pool.get('vb.document.register')
         values = super().preprocess_values(mode, values)
         if 'subject' in values:
             values['subject_search'] = normalize_vi(values['subject'])
+        if (mode == 'create' and not values.get('register')
+                and values.get('company') and values.get('direction')):
+            # Chosen now rather than under the numbering lock
+            secrecy = values.get('secrecy')
+            register = Register.find(Company(values['company']),
+                values['direction'],
+                DocumentType(values['type']) if values.get('type') else None,
+                secret=Secrecy(secrecy).secret if secrecy else False)
+            if register:
+                values['register'] = register.id
         return values
 
     @classmethod
@@ -488,7 +503,11 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                         for f in field_names if not getattr(self, f))))
 
     def _check_main_file(self):
-        if not any(f.document_role == 'main' for f in self.files):
+        Attachment = Pool().get('ir.attachment')
+        if not Attachment.search([
+                    ('resource', '=', str(self)),
+                    ('document_role', '=', 'main'),
+                    ], count=True):
             raise DocumentValidationError(gettext(
                     'vb_document.msg_document_main_file_missing',
                     document=self.rec_name))
@@ -511,34 +530,39 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                     'vb_document.msg_document_wrong_register',
                     document=self.rec_name, register=self.register.rec_name))
 
-    def _numbering_date(self):
-        "The date whose year numbers the document, in the agency's zone"
-        Date = Pool().get('ir.date')
-        if self.direction == 'incoming' and self.arrival_date:
-            return self.arrival_date
-        with Transaction().set_context(company=self.company.id):
-            return Date.today()
-
     @classmethod
     def _lock_counters(cls, documents):
-        """Lock the register counters the documents will take numbers from.
+        """Lock the register counters the documents take their numbers from.
 
-        Done first: the first lock request restarts the whole call with
-        the rows locked, so nothing done before it is worth doing.
+        Return {document: (counter, date)}, the date whose year numbers
+        the document. Done first: the first lock request restarts the whole
+        call with the rows locked, so nothing done before it is worth doing.
         """
-        Counter = Pool().get('vb.document.register.counter')
-        counters = []
+        pool = Pool()
+        Counter = pool.get('vb.document.register.counter')
+        Date = pool.get('ir.date')
+        today = {}
+        numbering = {}
         for document in documents:
             document._set_register()
-            counters.append(Counter.get(
-                    document.register, document._numbering_date().year))
-        Counter.lock(counters)
+            if document.direction == 'incoming' and document.arrival_date:
+                date = document.arrival_date
+            else:
+                company = document.company.id
+                if company not in today:
+                    # The agency's timezone decides the day
+                    with Transaction().set_context(company=company):
+                        today[company] = Date.today()
+                date = today[company]
+            numbering[document] = (
+                Counter.get(document.register, date.year), date)
+        Counter.lock([c for c, _ in numbering.values()])
+        return numbering
 
-    def _number(self, date):
-        "Take the next number of the register for date"
-        self._set_register()
+    def _number(self, counter, date):
+        "Take the next number of the locked counter"
         self.register_year = date.year
-        self.register_number = self.register.next_number(date.year)
+        self.register_number = counter.take()
         self.numbered_by = Transaction().user
         self.numbered_at = dt.datetime.now()
 
@@ -550,7 +574,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Warning_ = pool.get('res.user.warning')
         Recipient = pool.get('vb.document.recipient')
-        cls._lock_counters(documents)
+        numbering = cls._lock_counters(documents)
         for document in documents:
             if document.direction != 'incoming':
                 raise DocumentStateError(gettext(
@@ -569,11 +593,12 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                             duplicates=', '.join(
                                 d.reference for d in duplicates)))
         for document in documents:
-            if not document.arrival_date:
-                document.arrival_date = document._numbering_date()
+            counter, date = numbering[document]
+            document.arrival_date = date
             if not document.issuer_name and document.issuer:
                 document.issuer_name = document.issuer.rec_name
-            document._number(document.arrival_date)
+            document._number(counter, date)
+            document.state = 'registered'
         cls.save(documents)
         delivered = [d.origin for d in documents if d.origin]
         if delivered:
@@ -608,7 +633,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         """
         pool = Pool()
         Recipient = pool.get('vb.document.recipient')
-        cls._lock_counters(documents)
+        numbering = cls._lock_counters(documents)
         for document in documents:
             if document.direction != 'outgoing':
                 raise DocumentStateError(gettext(
@@ -623,8 +648,8 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                         'vb_document.msg_agency_no_abbreviation',
                         agency=document.company.rec_name))
         for document in documents:
-            document.issued_date = document._numbering_date()
-            document._number(document.issued_date)
+            counter, document.issued_date = numbering[document]
+            document._number(counter, document.issued_date)
             document.number_notation = notation(
                 document.register_number, document.company.abbreviation,
                 type_abbreviation=document.type.abbreviation,
@@ -637,8 +662,11 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                 document.signer_name = document.signer.party.name
             document.issuer = document.company
             document.issuer_name = document.company.rec_name
+            document.state = 'issued'
         cls.save(documents)
-        Recipient.deliver([r for d in documents for r in d.recipients])
+        recipients = [r for d in documents for r in d.recipients]
+        if recipients:
+            Recipient.deliver(recipients)
 
     @classmethod
     @ModelView.button

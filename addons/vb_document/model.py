@@ -4,7 +4,6 @@
 from functools import wraps
 
 from trytond.i18n import gettext
-from trytond.model import Workflow
 
 from .exceptions import DocumentStateError
 
@@ -18,14 +17,28 @@ def strict_transition(state):
     and nothing must change, so the whole call is refused instead. The
     allowed states come from _transitions, so modules that add
     transitions are followed.
+
+    The method may save the new state itself together with its own
+    changes (one write instead of two); the state of the other records is
+    written afterwards. Each move is logged like Workflow does.
     """
     def decorator(func):
-        transition = Workflow.transition(state)(func)
-
         @wraps(func)
         def wrapper(cls, records, *args, **kwargs):
+            assert len(records) == len(set(records)), "Duplicate records"
             check_transition(cls, records, state)
-            return transition(cls, records, *args, **kwargs)
+            name = cls._transition_state
+            previous = {r: getattr(r, name) for r in records}
+            result = func(cls, records, *args, **kwargs)
+            unchanged = [r for r in records
+                if getattr(r, name) == previous[r] != state]
+            if unchanged:
+                cls.write(unchanged, {name: state})
+            moved = [r for r in records
+                if previous[r] != state and getattr(r, name) == state]
+            if moved:
+                cls.log(moved, 'transition', f'{name}:{state}')
+            return result
         return wrapper
     return decorator
 
