@@ -95,7 +95,7 @@ def test_chat(demo_server, documents):
             ('get', [resource]),
             ('post', [resource, "Đọc trộm", 'internal']),
             ('get_followers', [resource]),
-            ('subscribe', [resource, 'user', clerk.user_id]),
+            ('subscribe', [resource]),
             ]:
         with pytest.raises(RPCError):
             clerk.model('ir.chat.channel', method, *args)

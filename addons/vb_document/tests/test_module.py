@@ -13,7 +13,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-from .tools import as_user, create_agency, create_staff, minimal_pdf
+from .tools import (
+    as_user, create_agency, create_staff, minimal_pdf, run_tasks)
 
 PDF = minimal_pdf()
 
@@ -359,5 +360,55 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIn(successor, clerk.companies)
         event, = old.events
         self.assertEqual((event.kind, event.moved_documents), ('merge', 1))
+    @with_transaction()
+    def test_reorganise_rename_and_move(self):
+        "Renaming keeps the former name; moving records the former parent"
+        pool = Pool()
+        Reorganise = pool.get('vb.agency.reorganise', type='wizard')
+        Company = pool.get('company.company')
+        self._setup()
+        start = {'agencies': [self.b.id], 'date': dt.date(2025, 7, 1),
+            'successor': None, 'note': None}
+        for values in [
+                {'kind': 'rename', 'new_name': "Sở Nội vụ tỉnh Hải Vân",
+                    'new_parent': None},
+                {'kind': 'move', 'new_name': None,
+                    'new_parent': self.ext.id}]:
+            session_id, _, _ = Reorganise.create()
+            Reorganise.execute(
+                session_id, {'start': {**start, **values}}, 'apply')
+            Reorganise.delete(session_id)
+        agency = Company(self.b.id)
+        self.assertEqual(agency.rec_name, "Sở Nội vụ tỉnh Hải Vân")
+        self.assertEqual(agency.parent, self.ext)
+        self.assertTrue(agency.active)
+        self.assertEqual(
+            sorted((e.kind, e.old_name, e.old_parent) for e in agency.events),
+            [('move', "Sở Nội vụ tỉnh Hải Vân", self.a),
+                ('rename', "Sở Nội vụ", None)])
+
+    @with_transaction()
+    def test_chat_followers_notified(self):
+        "Staff discuss a document; followers get a notification"
+        pool = Pool()
+        Channel = pool.get('ir.chat.channel')
+        Notification = pool.get('res.notification')
+        self._setup()
+        document = self._incoming(self.a)
+        with as_user(self.leader_a), without_check_access():
+            Channel.subscribe(str(document))
+        with as_user(self.clerk_a), without_check_access():
+            Channel.post(str(document), "Kính trình lãnh đạo cho ý kiến",
+                'internal')
+        run_tasks()
+        with as_user(self.leader_a), without_check_access():
+            messages = Channel.get(str(document))
+        self.assertEqual([m['content'] for m in messages][-1],
+            "Kính trình lãnh đạo cho ý kiến")
+        self.assertTrue(Notification.search([
+                    ('user', '=', self.leader_a.id)]))
+        self.assertFalse(Notification.search([
+                    ('user', '=', self.clerk_a.id)]))
+
 
 del ModuleTestCase
