@@ -44,12 +44,13 @@ $(SAO)/custom.js: web/custom.js $(SAO)/index.html
 web: $(SAO)/index.html $(SAO)/locale/vi.json $(SAO)/custom.js
 
 # A configuration for the database asked: the file wins over environment
-# variables in trytond, so the URI is written into a copy of it.
+# variables in trytond, so the URI is written into a copy of it, with the
+# paths made absolute (SQLite opens a file: URI).
 var/trytond-run.conf: config/trytond.conf FORCE
 	@mkdir -p var
-	@if [ -n "$(DB)" ]; then \
-		sed -e 's|^uri = .*|uri = $(DB)|' -e 's|^path = .*|path = var/filestore|' config/trytond.conf > $@; \
-	else cp config/trytond.conf $@; fi
+	@sed -e 's|^path = var/|path = $(CURDIR)/var/|' -e 's|^root = var/|root = $(CURDIR)/var/|' \
+		$(if $(DB),-e 's|^uri = .*|uri = $(DB)|' -e 's|^path = .*|path = $(CURDIR)/var/filestore|') \
+		config/trytond.conf > $@
 
 FORCE:
 
