@@ -1,6 +1,7 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
 import datetime as dt
+from pathlib import Path
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
@@ -409,6 +410,22 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
                     ('user', '=', self.leader_a.id)]))
         self.assertFalse(Notification.search([
                     ('user', '=', self.clerk_a.id)]))
+
+    @with_transaction()
+    def test_vietnamese_complete(self):
+        "Every string the module registers has a Vietnamese translation"
+        import polib
+        Translation = Pool().get('ir.translation')
+        po = polib.pofile(str(Path(__file__).parent.parent / 'locale'
+                / 'vi.po'))
+        translated = {e.msgid for e in po if e.msgstr and not e.obsolete
+            and 'fuzzy' not in e.flags}
+        sources = {t.src for t in Translation.search([
+                    ('lang', '=', 'en'),
+                    ('module', '=', 'vb_document'),
+                    ]) if t.src and t.src.strip()}
+        self.assertGreater(len(sources), 200)
+        self.assertEqual(sorted(sources - translated), [])
 
 
 del ModuleTestCase
