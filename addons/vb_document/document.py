@@ -493,14 +493,14 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         return super().copy(documents, default=default)
 
     def _check_required(self, field_names):
-        missing = [self.__class__._fields[f].string for f in field_names
-            if not getattr(self, f)]
+        "Raise naming the fields, in the user's language, that are empty"
+        missing = [f for f in field_names if not getattr(self, f)]
         if missing:
             raise DocumentValidationError(gettext(
                     'vb_document.msg_document_missing_fields',
                     document=self.rec_name, fields=', '.join(
                         _translated_field(self.__class__, f)
-                        for f in field_names if not getattr(self, f))))
+                        for f in missing)))
 
     def _check_main_file(self):
         Attachment = Pool().get('ir.attachment')

@@ -144,6 +144,17 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
         # Issued numbers cannot be edited
         with self.assertRaises(DocumentStateError):
             Document.write([decision], {'number_notation': '99/QĐ-UBND'})
+        # Who moved it is logged (stored at commit, which tests skip)
+        log, = [l for l in Transaction().log_records
+            if l.resource == decision and l.event == 'transition']
+        self.assertEqual((log.target, log.user.id), ('state:issued', 1))
+        # and each version is kept (one row per create or write)
+        history = Document.__table_history__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*history.select(history.register_number,
+                where=history.id == decision.id))
+        self.assertEqual(
+            sorted(n or 0 for n, in cursor), [0, 1])
         # Cancelling does not free the number
         Document.cancel([decision])
         third = self._outgoing(self.a, self.leader_a, [self.b])
