@@ -7,6 +7,7 @@ the register, the type, the files, the chat and the relations that later
 modules (dossiers, processing, exchange) attach to "a document".
 """
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sql.conditionals import Coalesce
 
@@ -548,12 +549,13 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
             if document.direction == 'incoming' and document.arrival_date:
                 date = document.arrival_date
             else:
-                company = document.company.id
-                if company not in today:
-                    # The agency's timezone decides the day
-                    with Transaction().set_context(company=company):
-                        today[company] = Date.today()
-                date = today[company]
+                agency = document.company
+                if agency not in today:
+                    # The agency's timezone decides the day (passed, not
+                    # set in the context, which would empty the caches)
+                    today[agency] = Date.today(timezone=ZoneInfo(
+                            agency.timezone) if agency.timezone else None)
+                date = today[agency]
             numbering[document] = (
                 Counter.get(document.register, date.year), date)
         Counter.lock([c for c, _ in numbering.values()])
