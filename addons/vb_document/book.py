@@ -8,9 +8,11 @@ register keeps one counter row per year, locked by the issuing
 transaction: a rollback frees nothing and two transactions can never get
 the same number.
 """
+from trytond import backend
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.pyson import Eval
 
 from .company import current_agency
@@ -140,6 +142,38 @@ class RegisterCounter(ModelSQL, ModelView):
     @classmethod
     def default_last_number(cls):
         return 0
+
+    @classmethod
+    def lock(cls, records=None):
+        """Lock the counters, restarting the call only when needed.
+
+        Tryton restarts a call the first time it asks for a row lock, so
+        that the REPEATABLE READ snapshot is taken after the lock. When no
+        other transaction changed the rows since our snapshot, taking
+        FOR UPDATE NOWAIT in place is as safe: PostgreSQL refuses it with
+        a serialization failure if a change was committed after our
+        snapshot, and NOWAIT refuses while one is in flight; then the
+        usual restart follows. Most issues do not compete for a register,
+        and this spares them the restart (half of their cost).
+        """
+        transaction = Transaction()
+        if records is None or backend.name != 'postgresql':
+            return super().lock(records)
+        created = set(transaction.create_records[cls.__name__])
+        locked = transaction._locked_records[cls._table]
+        ids = {int(r) for r in records} - created - locked
+        if not ids or cls._table in transaction._locked_tables:
+            return
+        cursor = transaction.connection.cursor()
+        cursor.execute('SAVEPOINT vb_counter_lock')
+        try:
+            transaction.database.lock_records(
+                transaction.connection, cls._table, list(ids))
+        except backend.DatabaseOperationalError:
+            cursor.execute('ROLLBACK TO SAVEPOINT vb_counter_lock')
+            return super().lock(records)
+        cursor.execute('RELEASE SAVEPOINT vb_counter_lock')
+        locked.update(ids)
 
     @classmethod
     def get(cls, register, year):
