@@ -40,13 +40,7 @@ class Attachment(metaclass=PoolMeta):
                     or attachment.resource.__name__ != 'vb.document'
                     or attachment.type != 'data'):
                 continue
-            size = attachment.data_size or 0
-            if limit and size > limit:
-                raise FileValidationError(gettext(
-                        'vb_document.msg_file_too_large',
-                        name=attachment.name,
-                        size=round(size / 1024 / 1024, 1),
-                        limit=round(limit / 1024 / 1024, 1)))
+            _check_size(attachment.name, attachment.data_size or 0, limit)
             if attachment.document_role == 'main':
                 if not is_pdf(attachment.data):
                     raise FileValidationError(gettext(
@@ -61,13 +55,8 @@ class Attachment(metaclass=PoolMeta):
         data = values.get('data')
         resource = str(values.get('resource') or '')
         if data is not None and resource.startswith('vb.document,'):
-            limit = Configuration(1).max_file_bytes
-            if limit and len(data) > limit:
-                raise FileValidationError(gettext(
-                        'vb_document.msg_file_too_large',
-                        name=values.get('name', ''),
-                        size=round(len(data) / 1024 / 1024, 1),
-                        limit=round(limit / 1024 / 1024, 1)))
+            _check_size(values.get('name', ''), len(data),
+                Configuration(1).max_file_bytes)
         return values
 
     @classmethod
@@ -90,6 +79,14 @@ class Attachment(metaclass=PoolMeta):
                 raise DocumentStateError(gettext(
                         'vb_document.msg_document_files_locked',
                         document=document.rec_name))
+
+
+def _check_size(name, size, limit):
+    if limit and size > limit:
+        raise FileValidationError(gettext(
+                'vb_document.msg_file_too_large', name=name,
+                size=round(size / 1024 / 1024, 1),
+                limit=round(limit / 1024 / 1024, 1)))
 
 
 class Channel(metaclass=PoolMeta):
