@@ -109,11 +109,22 @@ def test_msgctxt_syntax(po):
         keys.add(key)
 
 
+# Placeholders a translation may leave out on purpose (%-formatting with a
+# mapping ignores unused keys): the button's technical name means nothing
+# to a clerk.
+DROPPED = {
+    'model:ir.message,text:ir.msg_button_state_record': {'%(button)s'},
+    }
+
+
 def test_placeholders(po):
     for entry in po:
+        dropped = DROPPED.get(entry.msgctxt, set())
         for value in _values(entry):
             for pattern in (PLACEHOLDER, TEMPLATE):
-                assert sorted(pattern.findall(entry.msgid)) \
+                expected = [p for p in pattern.findall(entry.msgid)
+                    if p not in dropped]
+                assert sorted(expected) \
                     == sorted(pattern.findall(value)), entry.msgctxt
                 if entry.msgid_plural:
                     assert sorted(pattern.findall(entry.msgid_plural)) \
