@@ -198,14 +198,12 @@ class Reorganise(Wizard):
                 ])
         Document.transfer(documents, successor)
         users = User.search([('companies', 'in', [agency.id])])
-        for user in users:
-            User.write([user], {
-                    'companies': [('add', [successor.id])],
-                    })
+        current = [u for u in users if u.company == agency]
+        if users:
+            User.write(users, {'companies': [('add', [successor.id])]})
         employees = Employee.search([('company', '=', agency.id)])
         if employees:
             Employee.write(employees, {'company': successor.id, 'unit': None})
-        for user in users:
-            if user.company == agency:
-                User.write([user], {'company': successor.id})
+        if current:
+            User.write(current, {'company': successor.id})
         return len(documents)

@@ -464,7 +464,7 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                                 document=document.rec_name))
             if external and (set(values) - {
                         'note', 'deadline', 'recipient_units',
-                        'recipient_users', 'message'}):
+                        'recipient_users'}):
                 # Fields are readonly in the client; refuse the same edits
                 # when they come through RPC.
                 for document in documents:
