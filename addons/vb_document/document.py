@@ -74,8 +74,10 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         domain=[('external', '=', False)])
     direction = fields.Selection(DIRECTIONS, "Direction", required=True,
         states={'readonly': Eval('id', -1) >= 0})
+    direction_string = direction.translated('direction')
     state = fields.Selection(STATES, "State", required=True, readonly=True,
         sort=False)
+    state_string = state.translated('state')
     type = fields.Many2One('vb.document.type', "Type", required=True,
         ondelete='RESTRICT', states={'readonly': _readonly})
     subject = fields.Text("Subject", required=True,

@@ -1,0 +1,40 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"Telling people: a Tryton notification, and an e-mail when they have one"
+from email.message import EmailMessage
+
+from trytond.config import config
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.sendmail import send_message_transactional
+from trytond.transaction import Transaction
+
+
+def tell(users, record, message_id, email=True, **variables):
+    """Notify users about record with the message message_id.
+
+    Each user gets a notification (the bell of the web client, opening
+    record) in their language, and an e-mail when they have an address
+    and email is set. The author of the action is not told.
+    """
+    User = Pool().get('res.user')
+    Model = record.__class__
+    author = Transaction().user
+    for user in {int(u) for u in users if u} - {author}:
+        user = User(user)
+        with Transaction().set_context(language=user.language.code
+                if user.language else None):
+            text = gettext(message_id, **variables)
+        Model.notify_user([record], 'tryton-info', text, user=user.id)
+        if email and user.email:
+            send_email([user.email], text, text)
+
+
+def send_email(to, subject, body):
+    "Send an e-mail when the transaction commits"
+    msg = EmailMessage()
+    msg['From'] = config.get('email', 'from')
+    msg['To'] = ', '.join(to)
+    msg['Subject'] = subject
+    msg.set_content(body)
+    send_message_transactional(msg)
