@@ -11,7 +11,11 @@ SQL, so that results hold on a noisy machine:
 2. p95 latency of registering an incoming document with a 1-page PDF
    through the RPC layer (create, attach, register: target <= 150 ms);
 3. RSS of the trytond server process after those flows (target <= 300 MB).
+
+The benchmarks of vb_workflow are in workflow.py; `--only document` or
+`--only workflow` runs one of them, the default both.
 """
+import argparse
 import json
 import os
 import statistics
@@ -179,7 +183,7 @@ def bench_register_sql(database):
         latencies[int(len(latencies) * 0.95) - 1])
 
 
-def main():
+def bench_document():
     if not live.is_postgresql():
         print("!!! make bench needs PostgreSQL", file=sys.stderr)
         return 1
@@ -233,6 +237,20 @@ def main():
     out = Path(live.ROOT) / 'var' / 'bench-vb_document.json'
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--only', choices=['document', 'workflow'],
+        action='append', help="run only this benchmark (repeatable)")
+    selected = parser.parse_args().only or ['document', 'workflow']
+    status = 0
+    if 'document' in selected:
+        status = bench_document() or status
+    if 'workflow' in selected:
+        import workflow
+        status = workflow.main() or status
+    return status
 
 
 if __name__ == '__main__':
