@@ -59,7 +59,7 @@ def test_two_leaders_assign_at_once(demo_server, pg_only):
     context = {'company': snv}
     document = create_incoming(admin, snv,
         subject="V/v rà soát vị trí việc làm năm 2027",
-        number_notation='77/BNV-TCBC')
+        number_notation='4021/BNV-CCVC')
     admin.model('vb.document', 'register_document', [document],
         context=context)
     clerk = demo_server.client('vanthu.snv')
