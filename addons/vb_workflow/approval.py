@@ -26,6 +26,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import WorkflowError, WorkflowValidationError
 from .notify import tell
+from .staff import agency_staff, unit_heads
 
 STEP_KINDS = [
     ('unit_head', "Head of the Drafting Unit"),
@@ -53,29 +54,6 @@ VERSION_STAGES = [
     ]
 
 _outgoing = Eval('direction') == 'outgoing'
-
-
-def _group_users(xml_id, agency):
-    "Active users of agency in the vb_document group xml_id"
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    return User.search([
-            ('companies', 'in', [agency.id]),
-            ('groups', 'in', [ModelData.get_id('vb_document', xml_id)]),
-            ])
-
-
-def _unit_heads(unit):
-    "The users heading unit: unit heads whose employee works in it"
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    return User.search([
-            ('employee.unit', '=', unit.id),
-            ('groups', 'in', [
-                    ModelData.get_id('vb_document', 'group_unit_head')]),
-            ], order=[('id', 'ASC')])
 
 
 class Chain(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
@@ -589,7 +567,7 @@ class Document(metaclass=PoolMeta):
 
     def _send_back_users(self):
         "Who may return an approved draft: the signer and the clerks"
-        return self._signer_users() + _group_users('group_clerk', self.company)
+        return self._signer_users() + agency_staff(self.company, ['clerk'])
 
     def _step_reviewers(self, step):
         "The users who review step for the draft"
@@ -598,9 +576,9 @@ class Document(metaclass=PoolMeta):
                 raise WorkflowError(gettext(
                         'vb_workflow.msg_approval_no_drafting_unit',
                         document=self.rec_name, step=step.name))
-            users = _unit_heads(self.drafting_unit)
+            users = unit_heads([self.drafting_unit])
         elif step.kind == 'unit':
-            users = _unit_heads(step.unit)
+            users = unit_heads([step.unit])
         elif step.kind == 'user':
             users = [step.user] if step.user and step.user.active else []
         else:
@@ -830,7 +808,7 @@ class Document(metaclass=PoolMeta):
             tell(document._review_authors(), document,
                 'vb_workflow.msg_approval_approved',
                 document=document.rec_name, user=user.rec_name)
-            tell(_group_users('group_clerk', document.company), document,
+            tell(agency_staff(document.company, ['clerk']), document,
                 'vb_workflow.msg_approval_to_issue',
                 document=document.rec_name)
 

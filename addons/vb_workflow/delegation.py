@@ -10,6 +10,7 @@ from trytond.transaction import Transaction
 from trytond.modules.vb_document.company import current_agency
 
 from .exceptions import WorkflowError, WorkflowValidationError
+from .staff import group_id
 
 RIGHTS = ['assign', 'approve']
 
@@ -143,14 +144,11 @@ class Delegation(ModelSQL, ModelView):
             external=False):
         super().check_modification(
             mode, delegations, values=values, external=external)
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
+        User = Pool().get('res.user')
         user = Transaction().user
         if not external or not user:
             return
-        admins = {ModelData.get_id('vb_document', g)
-            for g in ['group_agency_admin', 'group_system_admin']}
+        admins = {group_id('agency_admin'), group_id('system_admin')}
         if admins & set(User.get_groups()):
             return
         # A leader gives only their own rights

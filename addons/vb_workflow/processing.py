@@ -24,11 +24,13 @@ from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import (
-    Button, StateAction, StateTransition, StateView, Wizard)
+    Button, StateTransition, StateView, Wizard)
 
 from .configuration import default_deadline
 from .exceptions import WorkflowError, WorkflowValidationError
 from .notify import tell
+from .staff import (
+    agency_staff, group_id, headed_units, in_group, unit_heads)
 
 ROLES = [
     ('submit', "Submitted"),
@@ -74,38 +76,6 @@ HANDLE_ACTIONS = {
     'info': ['read'],
     'submit': ['return'],
     }
-
-
-def _users_in_group(xml_id, agency):
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    return User.search([
-            ('companies', 'in', [agency.id]),
-            ('groups', 'in', [ModelData.get_id('vb_document', xml_id)]),
-            ])
-
-
-def unit_heads(unit):
-    "The users heading unit"
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    return User.search([
-            ('employees.unit', '=', unit.id),
-            ('groups', 'in', [
-                    ModelData.get_id('vb_document', 'group_unit_head')]),
-            ])
-
-
-def headed_units(user):
-    "The ids of the units user heads"
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    group = ModelData.get_id('vb_document', 'group_unit_head')
-    if group not in {g.id for g in user.groups}:
-        return []
-    return [e.unit.id for e in user.employees if e.unit]
 
 
 class Assignment(tree(), ModelSQL, ModelView):
@@ -264,7 +234,7 @@ class Assignment(tree(), ModelSQL, ModelView):
         if self.user:
             return [self.user]
         if self.unit:
-            return unit_heads(self.unit)
+            return unit_heads([self.unit])
         return []
 
     @property
@@ -345,7 +315,8 @@ class Assignment(tree(), ModelSQL, ModelView):
                     users = [user]
                 else:
                     if unit not in heads:
-                        heads[unit] = [u.id for u in unit_heads(Unit(unit))]
+                        heads[unit] = [
+                            u.id for u in unit_heads([Unit(unit)])]
                     users = heads[unit]
                 for user in users:
                     documents.setdefault(user, set()).add(document)
@@ -376,7 +347,7 @@ class Assignment(tree(), ModelSQL, ModelView):
                 group_by=[table.company]))
         for company_id, count in cursor:
             company = Company(company_id)
-            leaders = [u for u in _users_in_group('group_leader', company)
+            leaders = [u for u in agency_staff(company, ['leader'])
                 if u.email]
             if not leaders:
                 continue
@@ -556,10 +527,8 @@ class Document(metaclass=PoolMeta):
         if self.direction != 'incoming' or self.state != 'registered':
             return []
         user = User(Transaction().user)
-        groups = {g.id for g in user.groups}
         actions = []
-        ModelData = pool.get('ir.model.data')
-        if (ModelData.get_id('vb_document', 'group_clerk') in groups
+        if (in_group(user, 'clerk')
                 and self.processing_state in {None, 'returned'}
                 and not self._open_assignments(['submit', 'lead'])):
             actions.append('submit')
@@ -571,8 +540,7 @@ class Document(metaclass=PoolMeta):
         if mine:
             actions.append('handle')
         if self.processing_state == 'done':
-            if (ModelData.get_id('vb_document', 'group_leader') in groups
-                    or self._assigners(user)):
+            if in_group(user, 'leader') or self._assigners(user):
                 actions.append('reopen')
         else:
             if any(a.role == 'lead' for a in mine):
@@ -1058,7 +1026,6 @@ class Processing:
         Document = pool.get('vb.document')
         Assignment = pool.get('vb.document.assignment')
         User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         Document.lock_for_processing([document])
         document = Document(document.id)
         if document.processing_state != 'done':
@@ -1066,10 +1033,8 @@ class Processing:
                     'vb_workflow.msg_not_completed',
                     document=document.rec_name))
         user = User(Transaction().user)
-        leader = ModelData.get_id('vb_document', 'group_leader') in {
-            g.id for g in user.groups}
         if Transaction().user and not (
-                leader or document._assigners(user)):
+                in_group(user, 'leader') or document._assigners(user)):
             raise WorkflowError(gettext('vb_workflow.msg_not_allowed',
                     user=user.rec_name,
                     what=gettext('vb_workflow.msg_what_reopen',
@@ -1123,10 +1088,6 @@ class Processing:
         return reply
 
 
-def _staff_domain():
-    return [('companies', 'in', [Eval('company', -1)])]
-
-
 class SubmitStart(ModelView):
     "Submit Document"
     __string__ = "Submit Document"
@@ -1159,8 +1120,7 @@ class SubmitStart(ModelView):
 
     @classmethod
     def get_groups(cls):
-        ModelData = Pool().get('ir.model.data')
-        group = ModelData.get_id('vb_document', 'group_leader')
+        group = group_id('leader')
         return [(group, str(group))]
 
 
@@ -1175,7 +1135,6 @@ class Submit(Wizard):
     submit = StateTransition()
 
     def default_start(self, fields):
-        ModelData = Pool().get('ir.model.data')
         document = self.record
         agency = document.company
         return {
@@ -1183,8 +1142,7 @@ class Submit(Wizard):
             'to': agency.submit_to or 'leader',
             'leader': agency.submit_leader.id
             if agency.submit_leader else None,
-            'leader_groups': [
-                ModelData.get_id('vb_document', 'group_leader')],
+            'leader_groups': [group_id('leader')],
             'deadline': document.deadline or default_deadline(document),
             }
 

@@ -30,6 +30,7 @@ from trytond.modules.vb_document.model import (
 from .configuration import default_deadline
 from .exceptions import WorkflowError, WorkflowValidationError
 from .notify import tell
+from .staff import agency_staff, unit_heads, unit_members
 
 OPEN = ['in_progress', 'submitted']
 # Tasks come from documents in force
@@ -70,39 +71,6 @@ ASSIGNER_ACTIONS = {
 
 def _fmt(date):
     return date.strftime('%d/%m/%Y') if date else ''
-
-
-def _group(name):
-    return Pool().get('ir.model.data').get_id('vb_document', 'group_' + name)
-
-
-def _users(domain):
-    with without_check_access():
-        return Pool().get('res.user').search(domain)
-
-
-def unit_heads(units):
-    "The users heading units: unit heads whose employee is in the unit"
-    if not units:
-        return []
-    return _users([
-            ('employee.unit', 'in', [u.id for u in units]),
-            ('groups', 'in', [_group('unit_head')]),
-            ])
-
-
-def unit_members(units):
-    if not units:
-        return []
-    return _users([('employee.unit', 'in', [u.id for u in units])])
-
-
-def agency_staff(agency, groups):
-    "Users employed by agency in one of groups (not the administrators)"
-    return _users([
-            ('employees.company', '=', agency.id),
-            ('groups', 'in', [_group(g) for g in groups]),
-            ])
 
 
 def locked(func):

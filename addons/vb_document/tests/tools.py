@@ -105,10 +105,15 @@ def run_tasks():
 
 
 class as_user:
-    "Run as `user` with access checks on, as an RPC call does"
+    """Run as `user` with access checks on, as an RPC call does.
 
-    def __init__(self, user):
+    With check_access=False, run as the transitions of wizards and the
+    buttons do: their access is checked before they start.
+    """
+
+    def __init__(self, user, check_access=True):
         self.user = user
+        self.check_access = check_access
 
     def __enter__(self):
         User = Pool().get('res.user')
@@ -117,7 +122,8 @@ class as_user:
             transaction.set_user(self.user.id),
             transaction.reset_context(),
             transaction.set_context(
-                User.get_preferences(context_only=True), _check_access=True),
+                User.get_preferences(context_only=True),
+                _check_access=self.check_access),
             ]
         for manager in self._managers:
             manager.__enter__()
@@ -126,3 +132,26 @@ class as_user:
     def __exit__(self, *exc):
         for manager in reversed(self._managers):
             manager.__exit__(*exc)
+
+
+def untranslated(module, po_path):
+    """The strings module registers that po_path does not translate.
+
+    View and report strings are registered by the "Set translations"
+    wizard, as before an export, so it is run first.
+    """
+    import polib
+    pool = Pool()
+    Translation = pool.get('ir.translation')
+    Set = pool.get('ir.translation.set', type='wizard')
+    session_id, _, _ = Set.create()
+    Set.execute(session_id, {}, 'set_')
+    Set.delete(session_id)
+    po = polib.pofile(str(po_path))
+    translated = {e.msgid for e in po if e.msgstr and not e.obsolete
+        and 'fuzzy' not in e.flags}
+    sources = {t.src for t in Translation.search([
+                ('lang', '=', 'en'),
+                ('module', '=', module),
+                ]) if t.src and t.src.strip()}
+    return sources, sorted(sources - translated)

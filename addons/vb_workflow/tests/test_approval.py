@@ -2,51 +2,31 @@
 # repository contains the full copyright notices and license terms.
 "Approval of outgoing drafts: chains, stages, returns, versions"
 import datetime as dt
-from contextlib import contextmanager
+import unittest
 from unittest.mock import patch
 
 from trytond.exceptions import UserError
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.vb_document.exceptions import DocumentStateError
 from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff, minimal_pdf)
 from trytond.modules.vb_workflow.exceptions import (
     WorkflowError, WorkflowValidationError)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
+
+from .tools import acting
 
 PDF1 = minimal_pdf('Du thao lan 1')
 PDF2 = minimal_pdf('Du thao lan 2')
 
 
-@contextmanager
-def acting(user):
-    """Run as user without access checks, as wizard transitions do
-
-    (their access is checked when the wizard starts)."""
-    User = Pool().get('res.user')
-    transaction = Transaction()
-    with transaction.set_user(user.id), transaction.reset_context(), \
-            transaction.set_context(
-                User.get_preferences(context_only=True)):
-        yield
-
-
-class ApprovalTestCase(CompanyTestMixin, ModuleTestCase):
+class ApprovalTestCase(unittest.TestCase):
     "Test the approval of outgoing drafts"
-    module = 'vb_workflow'
 
-    @property
-    def _skip_company_rule(self):
-        # Fields of vb_document naming other agencies on purpose
-        return super()._skip_company_rule | {
-            ('vb.document', 'issuer'),
-            ('company.company', 'parent'),
-            ('company.company', 'successor'),
-            ('vb.agency.reorganise.start', 'successor'),
-            ('vb.agency.reorganise.start', 'new_parent'),
-            }
+    @classmethod
+    def setUpClass(cls):
+        activate_module('vb_workflow')
 
     def _setup(self):
         pool = Pool()
@@ -575,5 +555,3 @@ class ApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual((copy.approvals, copy.versions, copy.review_round),
             ((), (), None))
 
-
-del ModuleTestCase

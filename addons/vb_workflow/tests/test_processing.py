@@ -3,7 +3,6 @@
 "Processing of incoming documents: assign, handle, return, complete"
 import datetime as dt
 import unittest
-from contextlib import contextmanager
 from unittest.mock import patch
 
 from trytond.modules.vb_document.tests import (
@@ -15,25 +14,10 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
+from .tools import acting, today
+
 # A Friday: deadlines skip the weekend
 FRIDAY = dt.date(2026, 3, 6)
-
-
-@contextmanager
-def acting(user):
-    """Run as user without access checks, as the wizards' transitions do
-
-    (their access is checked when the wizard starts)."""
-    User = Pool().get('res.user')
-    transaction = Transaction()
-    with transaction.set_user(user.id), transaction.reset_context(), \
-            transaction.set_context(
-                User.get_preferences(context_only=True)):
-        yield
-
-
-def today(date):
-    return patch('trytond.ir.date.Date.today', return_value=date)
 
 
 class ProcessingTestCase(unittest.TestCase):

@@ -2,52 +2,30 @@
 # repository contains the full copyright notices and license terms.
 "Task tracking: statuses, results, extensions, visibility, reminders"
 import datetime as dt
-from contextlib import contextmanager
-from unittest.mock import patch
+import unittest
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.vb_document.exceptions import DocumentStateError
 from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff, minimal_pdf)
 from trytond.modules.vb_workflow.exceptions import (
     WorkflowError, WorkflowValidationError)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
+
+from .tools import today, told
 
 D = dt.date
 
 
-@contextmanager
-def today(date):
-    "Make ir.date.today() return date"
-    Date = Pool().get('ir.date')
-    with patch.object(Date, 'today', return_value=date):
-        yield
-
-
-def told():
-    "The (user id, label) of the notifications sent so far, then forget"
-    notifications = Transaction().user_notifications
-    result = [(int(n.user), n.label) for n in notifications]
-    notifications.clear()
-    return result
-
-
-class TaskTestCase(CompanyTestMixin, ModuleTestCase):
+class TaskTestCase(unittest.TestCase):
     "Test the task tracking of vb_workflow"
-    module = 'vb_workflow'
 
-    @property
-    def _skip_company_rule(self):
-        # Fields of vb_document's models that name other agencies on purpose
-        return super()._skip_company_rule | {
-            ('vb.document', 'issuer'),
-            ('company.company', 'parent'),
-            ('company.company', 'successor'),
-            }
+    @classmethod
+    def setUpClass(cls):
+        activate_module('vb_workflow')
 
     def _setup(self):
         pool = Pool()
@@ -581,5 +559,3 @@ class TaskTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual({t.co_users for t in tasks}, {(self.officer,)})
         self.assertEqual(set(Document(document.id).tasks), set(tasks))
 
-
-del ModuleTestCase
