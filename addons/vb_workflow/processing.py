@@ -593,13 +593,16 @@ class Document(metaclass=PoolMeta):
                     'processing_state': state,
                     'processing_date': now,
                     })
+            # The label in the language of the user, not the source
+            labels = dict(Recipient.fields_get(['processing_state'])[
+                    'processing_state']['selection'])
             for recipient in delivered:
                 sender = recipient.document
                 tell([sender.numbered_by] if sender.numbered_by else [],
                     sender, 'vb_workflow.msg_sender_status',
                     agency=recipient.agency.rec_name,
                     document=sender.rec_name,
-                    status=dict(PROCESSING_STATES)[state])
+                    status=labels[state])
 
     @classmethod
     def lock_for_processing(cls, documents):
@@ -939,11 +942,9 @@ class Processing:
             description=description, files=files)
         if action == 'return' and assignment.role in {'lead', 'submit'}:
             cls._take_back(assignment)
-        elif action in {'result', 'opinion'} and assignment.parent \
-                and assignment.parent.unit and assignment.parent.is_open \
-                and assignment.parent.role == assignment.role:
+        elif action in {'result', 'opinion'} and cls._unit_part(assignment):
             # The officer's result is the unit's
-            parent = assignment.parent
+            parent = cls._unit_part(assignment)
             parent.state = 'done'
             parent.done_at = now
             parent.note = note
@@ -956,6 +957,16 @@ class Processing:
             user=Pool().get('res.user')(Transaction().user).rec_name
             if Transaction().user else '',
             action=dict(ACTIONS)[action], note=note or '')
+
+    @staticmethod
+    def _unit_part(assignment):
+        "The open unit assignment an officer works for, through forwards"
+        parent = assignment.parent
+        while parent and parent.user and parent.state == 'transferred':
+            parent = parent.parent
+        if (parent and parent.unit and parent.is_open
+                and parent.role == assignment.role):
+            return parent
 
     @classmethod
     def _take_back(cls, assignment):

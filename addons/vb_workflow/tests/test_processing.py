@@ -146,8 +146,17 @@ class ProcessingTestCase(unittest.TestCase):
             with acting(r['head']):
                 self.assertEqual(
                     self._assignment(document, unit=r['staff_unit']), lead)
-                officer_lead, = Processing.assign(lead,
-                    directive="Đồng chí Cv1 tham mưu", lead=r['officer'])
+                first_lead, = Processing.assign(lead,
+                    directive="Đồng chí Cv2 tham mưu", lead=r['officer2'])
+            # Forwarded to a colleague, who holds it from then on
+            with acting(r['officer2']):
+                Processing.handle(first_lead, 'forward',
+                    note="Chuyển đồng chí Cv1 phụ trách",
+                    forward_to=r['officer'])
+            self.assertEqual(
+                first_lead.__class__(first_lead.id).state, 'transferred')
+            officer_lead = self._assignment(document, user=r['officer'])
+            self.assertEqual(officer_lead.parent, first_lead)
             self.assertEqual(officer_lead.role, 'lead')
             self.assertEqual(officer_lead.deadline, dt.date(2026, 3, 13))
 
@@ -175,7 +184,8 @@ class ProcessingTestCase(unittest.TestCase):
             actions = [e.action for e in Event.search(
                     [('document', '=', document.id)])]
             self.assertEqual(actions, ['submit', 'assign', 'reassign',
-                    'progress', 'result', 'opinion', 'read', 'close'])
+                    'forward', 'progress', 'result', 'opinion', 'read',
+                    'close'])
             result, = Event.search([('action', '=', 'result')])
             self.assertEqual([f.name for f in result.files], ['bao-cao.pdf'])
 
