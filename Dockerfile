@@ -22,7 +22,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN set -eux; \
     apt-get update; \
     apt-get install -y --no-install-recommends \
-        libpq5 fonts-dejavu-core nodejs npm; \
+        libpq5 fonts-dejavu-core fonts-liberation2 poppler-utils \
+        tesseract-ocr tesseract-ocr-vie nodejs npm; \
     mkdir -p /opt/vbdh/www; \
     cd /opt/vbdh/www; \
     npm install --omit=dev --no-audit --no-fund --no-update-notifier \

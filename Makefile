@@ -12,7 +12,7 @@ SAO_VERSION := 8.0
 WWW := var/www
 SAO := $(WWW)/node_modules/tryton-sao
 
-.PHONY: run test bench install web browser clean help
+.PHONY: run test bench install web system browser clean help
 
 help:
 	@echo "make run    # cài đặt và chạy hệ thống mẫu tại http://127.0.0.1:8000/"
@@ -59,20 +59,32 @@ run: install web var/trytond-run.conf
 	@$(BIN)/python -m trytond.modules.vb_document.demo.banner -d $(DB_NAME)
 	TRYTOND_DATABASE_NAMES=$(DB_NAME) exec $(BIN)/trytond -c var/trytond-run.conf
 
-# Debian's Chromium for the browser tests (only possible as root)
-browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+# Debian's packages the tests use (only installable as root): Chromium for
+# the browser tests, SoftHSM2 as the PKCS#11 token of the signature tests,
+# poppler's pdftoppm to look at rendered signatures and reports, DejaVu and
+# Liberation 2 fonts with Vietnamese glyphs, tesseract with its Vietnamese
+# model to read scanned files
+SYSTEM_PACKAGES := chromium chromium-driver fonts-dejavu-core fonts-liberation2 \
+	softhsm2 poppler-utils tesseract-ocr tesseract-ocr-vie
+SYSTEM_COMMANDS := chromium chromedriver softhsm2-util pdftoppm tesseract
+system:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null) \
-			|| echo "!!! Không cài được chromium: kiểm thử trình duyệt sẽ bị BỎ QUA"; \
-		else echo "!!! Không có chromium và không chạy bằng root: kiểm thử trình duyệt sẽ bị BỎ QUA"; fi; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) \
+			|| echo "!!! Không cài được:$$missing — các kiểm thử cần chúng sẽ LỖI"; \
+		else echo "!!! Thiếu$$missing và không chạy bằng root: các kiểm thử cần chúng sẽ LỖI"; fi; \
 	fi
 
-test: install web browser
+browser: system
+
+test: install web system
 	$(BIN)/python tests/run.py
 
-bench: install web
-	$(BIN)/python tests/run.py --bench
+# make bench ONLY=search (document, workflow, search, signature, edxml)
+bench: install web system
+	$(BIN)/python tests/run.py --bench -- $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf var

@@ -138,17 +138,24 @@ def demo_database(name, key, departments=3, communes=3):
 
 
 def _env(**extra):
-    env = dict(os.environ, **extra)
+    env = dict(os.environ)
     env.pop('TRYTOND_CONFIG', None)
     env.pop('DB_NAME', None)
+    env.update(extra)
     return env
 
 
 class Server:
-    "trytond serving one database and the web client"
+    """trytond serving one database and the web client
 
-    def __init__(self, database, port=None, **sections):
+    With workers, under gunicorn as docker-compose.yml runs the web
+    service (that many processes of gthread workers); otherwise trytond's
+    own single-process server, as `make run` does.
+    """
+
+    def __init__(self, database, port=None, workers=None, **sections):
         self.database = database
+        self.workers = workers
         self.port = port or free_port()
         self.config = write_config(database, self.port, **sections)
         self.url = f'http://127.0.0.1:{self.port}/'
@@ -156,9 +163,17 @@ class Server:
 
     def start(self):
         log = open(VAR / f'{self.database}.log', 'w')
-        self.process = subprocess.Popen(
-            [str(BIN / 'trytond'), '-c', str(self.config)],
-            env=_env(TRYTOND_DATABASE_NAMES=self.database),
+        if self.workers:
+            command = [str(BIN / 'gunicorn'), '--workers', str(self.workers),
+                '--worker-class', 'gthread', '--threads', '16',
+                '--bind', f'127.0.0.1:{self.port}',
+                'trytond.application:app']
+        else:
+            command = [str(BIN / 'trytond'), '-c', str(self.config)]
+        self.process = subprocess.Popen(command,
+            env=_env(TRYTOND_DATABASE_NAMES=self.database,
+                **({'TRYTOND_CONFIG': str(self.config)} if self.workers
+                    else {})),
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -183,11 +198,16 @@ class Server:
                 self.process.kill()
 
     def rss_bytes(self):
-        "Resident memory of the server process"
-        with open(f'/proc/{self.process.pid}/status') as status:
-            for line in status:
-                if line.startswith('VmRSS:'):
-                    return int(line.split()[1]) * 1024
+        "Resident memory of the server process (with its gunicorn workers)"
+        def rss(pid):
+            with open(f'/proc/{pid}/status') as status:
+                for line in status:
+                    if line.startswith('VmRSS:'):
+                        return int(line.split()[1]) * 1024
+            return 0
+        pid = self.process.pid
+        with open(f'/proc/{pid}/task/{pid}/children') as children:
+            return rss(pid) + sum(rss(c) for c in children.read().split())
 
     def client(self, login, password=PASSWORD, language='vi'):
         return Client(self.url, self.database, login, password, language)

@@ -143,7 +143,13 @@ def main():
     if description:
         print(f'*** Kiểm thử trên {description}: {uri}', flush=True)
         drop_stale_templates(uri, key)
-        env.update(DB_CACHE='postgresql://', DB_NAME=f'test_vbdh_{key}')
+        # Dumps in a folder of this code's key, not trytond's shared
+        # postgresql:// templates: those are named after the modules only,
+        # so another checkout or a developer's run on the same server
+        # (different code, same names) leaves them with another schema
+        cache = VAR / 'dbcache' / f'{key}-postgresql'
+        cache.mkdir(parents=True, exist_ok=True)
+        env.update(DB_CACHE=str(cache), DB_NAME=f'test_vbdh_{key}')
     else:
         banner("KHÔNG CÓ POSTGRESQL: chạy kiểm thử trên SQLite.",
             "NO POSTGRESQL AVAILABLE: FALLING BACK TO SQLITE.",
@@ -153,7 +159,9 @@ def main():
         env.update(DB_CACHE=str(cache))
     python = sys.executable
     if options.bench:
-        command = [python, str(ROOT / 'tests' / 'bench' / 'run.py')]
+        # e.g. tests/run.py --bench -- --only search
+        command = [python, str(ROOT / 'tests' / 'bench' / 'run.py'),
+            *options.pytest_args]
     else:
         command = [python, '-m', 'pytest', '-p', 'no:cacheprovider',
             '-q', '-rs', *(options.pytest_args or ['addons', 'tests'])]

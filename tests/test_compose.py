@@ -169,9 +169,10 @@ def test_commands(services):
     assert web[-1] == 'trytond.application:app'
     assert '0.0.0.0:8000' in web
     assert web[web.index('--workers') + 1] == '4'
-    for name in ['worker', 'cron']:
-        assert command(services[name])[1:] == [
-            '-c', f'{CONFIG_MOUNT}/trytond-postgresql.conf', '-d', 'vbdh']
+    database = ['-c', f'{CONFIG_MOUNT}/trytond-postgresql.conf', '-d', 'vbdh']
+    assert command(services['cron'])[1:] == database
+    # Retries scheduled by the LGSP outbox are picked up within 5 s
+    assert command(services['worker'])[1:] == database + ['-t', '5']
 
 
 def test_web_port_on_loopback(services):
@@ -204,9 +205,14 @@ def test_init_is_one_shot(services):
     assert services['init'].get('restart', 'no') in {'no', False}
 
 
-def test_axis_placeholder_commented_only(services):
-    assert 'axis' not in services
-    assert 'vbdh-axis' in COMPOSE.read_text(encoding='utf-8')
+def test_axis_simulator(services):
+    "vbdh-axis with its store on a volume and the example directory"
+    axis = command(services['axis'])
+    assert axis[0] == 'vbdh-axis'
+    assert axis[axis.index('--port') + 1] == '8100'
+    assert 'ports' not in services['axis']
+    mounts = {target for _, target, _ in volumes(services['axis'])}
+    assert {'/var/lib/vbdh-axis', '/etc/vbdh-axis'} <= mounts
 
 
 @pytest.fixture(scope='module')
