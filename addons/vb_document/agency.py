@@ -6,6 +6,8 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, tree)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import reduce_ids
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .company import current_agency
@@ -38,6 +40,29 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     @classmethod
     def default_company(cls):
         return current_agency()
+
+    @classmethod
+    def get_rec_name(cls, units, name):
+        # The path of names as tree() gives it, read level by level in
+        # one query each instead of loading every unit and its parents:
+        # lists show the units of many rows
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        known = {}
+        missing = {u.id for u in units}
+        while missing:
+            cursor.execute(*table.select(table.id, table.name, table.parent,
+                    where=reduce_ids(table.id, sorted(missing))))
+            rows = cursor.fetchall()
+            known.update((i, (n, p)) for i, n, p in rows)
+            missing = {p for _, _, p in rows if p and p not in known}
+
+        def path(unit_id, seen=()):
+            name, parent = known[unit_id]
+            if parent and parent not in seen:
+                return path(parent, seen + (unit_id,)) + ' / ' + name
+            return name
+        return {u.id: path(u.id) for u in units}
 
 
 class Position(DeactivableMixin, ModelSQL, ModelView):

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sql.conditionals import Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -394,12 +396,24 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                 notation=self.number_notation or '')
         return self.number_notation or (self.subject or '')[:60]
 
-    def get_rec_name(self, name):
-        subject = (self.subject or '').splitlines()[0][:80] if self.subject \
-            else ''
-        if self.number_notation:
-            return '%s - %s' % (self.number_notation, subject)
-        return subject
+    @classmethod
+    def get_rec_name(cls, documents, name):
+        # One query for the two columns: lists of assignments, tasks and
+        # recipients show the names of many documents, and loading the
+        # documents themselves would read every column
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        names = {}
+        for sub_ids in grouped_slice(
+                [d.id for d in documents], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(
+                    table.id, table.number_notation, table.subject,
+                    where=reduce_ids(table.id, sub_ids)))
+            for id_, number_notation, subject in cursor:
+                subject = subject.splitlines()[0][:80] if subject else ''
+                names[id_] = ('%s - %s' % (number_notation, subject)
+                    if number_notation else subject)
+        return names
 
     @classmethod
     def search_rec_name(cls, name, clause):

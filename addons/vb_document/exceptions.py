@@ -26,3 +26,19 @@ class DuplicateDocumentWarning(UserWarning):
 
 class ReorganisationError(UserError):
     pass
+
+
+class DossierError(UserError):
+    pass
+
+
+class DossierValidationError(ValidationError):
+    pass
+
+
+class HandoverError(UserError):
+    pass
+
+
+class AuditError(UserError):
+    pass

@@ -57,3 +57,41 @@ def check_transition(Model, records, state):
                     record=record.rec_name,
                     state=labels.get(current, current),
                     target=labels.get(state, state)))
+
+
+class SelectionStringsMixin:
+    """Labels of fixed selections read once per call, not once per row.
+
+    The web client reads 'field:string' for the selections of a list, and
+    trytond computes it per row through fields_get: a quarter of a
+    millisecond per row and field, most of the time of an 80-row list.
+    For selections given as a list the labels do not depend on the row,
+    so they are looked up once. Dynamic selections keep trytond's path.
+    """
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        fixed = {}
+        for name in fields_names:
+            base = name[:-len(':string')] if name.endswith(':string') \
+                else None
+            field = cls._fields.get(base) if base else None
+            if (field is not None and field._type == 'selection'
+                    and isinstance(getattr(field, 'selection', None),
+                        (list, tuple))):
+                fixed[name] = base
+        if not fixed:
+            return super().read(ids, fields_names)
+        added = {b for b in fixed.values() if b not in fields_names}
+        rows = super().read(ids,
+            [n for n in fields_names if n not in fixed] + sorted(added))
+        labels = {b: dict(cls.fields_get([b])[b]['selection'])
+            for b in set(fixed.values())}
+        for row in rows:
+            for key, base in fixed.items():
+                row[key] = cls._fields[base].get_selection_string(
+                    labels[base], row[base])
+            for base in added:
+                del row[base]
+        return rows

@@ -1,7 +1,10 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
+from trytond import backend
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
 
 
 class User(metaclass=PoolMeta):
@@ -11,6 +14,21 @@ class User(metaclass=PoolMeta):
         fields.Many2One('vb.unit', "Unit"), 'get_employee_field')
     position = fields.Function(
         fields.Many2One('vb.position', "Position"), 'get_employee_field')
+
+    @classmethod
+    def get_rec_name(cls, users, name):
+        # As res.user's (the name, else the login), in one query: lists
+        # show the users of their rows (assigned by, signer, author), and
+        # loading the user records reads every column of each
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        names = {}
+        for sub_ids in grouped_slice(
+                [u.id for u in users], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(table.id, table.name, table.login,
+                    where=reduce_ids(table.id, sub_ids)))
+            names.update((i, n or l) for i, n, l in cursor)
+        return names
 
     def get_employee_field(self, name):
         value = getattr(self.employee, name, None) if self.employee else None

@@ -75,3 +75,28 @@ def document_pdf(document):
             "Xét đề nghị của các cơ quan, đơn vị có liên quan,",
             "Văn bản này được tạo tự động cho hệ thống trình diễn VBĐH.",
             ], number=document.number_notation or '...')
+
+
+def scanned(pdf, dpi=200):
+    """The PDF as a scanner gives it: each page an image, without text.
+
+    Pages are rendered by poppler's pdftoppm (Debian poppler-utils).
+    """
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    with tempfile.TemporaryDirectory() as directory:
+        subprocess.run(['pdftoppm', '-r', str(dpi), '-gray', '-png', '-',
+                str(Path(directory) / 'page')], input=pdf, check=True,
+            capture_output=True, timeout=120)
+        buffer = io.BytesIO()
+        out = canvas.Canvas(buffer, pagesize=A4)
+        for image in sorted(Path(directory).glob('page*.png')):
+            out.drawImage(ImageReader(str(image)), 0, 0, *A4)
+            out.showPage()
+        out.save()
+    return buffer.getvalue()

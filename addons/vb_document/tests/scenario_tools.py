@@ -64,9 +64,10 @@ def setup_agencies(config=None):
     return records
 
 
-def attach_pdf(document, name='van-ban.pdf', role='main', config=None):
+def attach_pdf(document, name='van-ban.pdf', role='main', config=None,
+        data=None):
     Attachment = Model.get('ir.attachment', config=config)
-    attachment = Attachment(name=name, data=minimal_pdf(),
+    attachment = Attachment(name=name, data=data or minimal_pdf(),
         document_role=role, resource=document)
     attachment.save()
     return attachment

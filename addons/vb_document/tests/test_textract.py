@@ -1,0 +1,90 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"Text of files for the search, without the database"
+import io
+import subprocess
+import unittest
+
+from trytond.modules.vb_document.demo.pdf import render, scanned
+from trytond.modules.vb_document.textract import (
+    TextError, extract, file_kind, ocr_available)
+from trytond.modules.vb_document.vn import normalize_vi
+
+SUBJECT = "Quyết định phê duyệt kế hoạch cải cách hành chính năm 2026"
+LINES = ["Điều 1. Giao Sở Nội vụ chủ trì, phối hợp thực hiện."]
+
+
+class TextractTestCase(unittest.TestCase):
+    "Reading the text of PDFs and images"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pdf = render("Ủy ban nhân dân tỉnh", "Quyết định", SUBJECT, LINES)
+
+    def assertReads(self, text, *phrases):
+        folded = normalize_vi(' '.join(text.split()))
+        for phrase in phrases:
+            self.assertIn(normalize_vi(phrase), folded)
+
+    def test_text_pdf(self):
+        "A text PDF is read without OCR"
+        result = extract(self.pdf)
+        self.assertEqual((result.method, result.pages, result.ocr_pages),
+            ('text', 1, 0))
+        self.assertReads(result.text, SUBJECT, "Sở Nội vụ chủ trì")
+
+    def test_ocr_available(self):
+        "make test installs tesseract with its Vietnamese model"
+        self.assertTrue(ocr_available())
+
+    def test_scanned_pdf(self):
+        "A scan is read by OCR in Vietnamese, diacritics included"
+        result = extract(scanned(self.pdf))
+        self.assertEqual((result.method, result.ocr_pages), ('ocr', 1))
+        self.assertIn("phê duyệt kế hoạch", result.text)
+        self.assertReads(result.text, "cải cách hành chính")
+
+    def test_image(self):
+        "A photographed or scanned image is read by OCR"
+        png = subprocess.run(['pdftoppm', '-r', '200', '-png', '-'],
+            input=self.pdf, capture_output=True, check=True).stdout
+        self.assertEqual(file_kind(png), 'png')
+        result = extract(png)
+        self.assertEqual(result.method, 'ocr')
+        self.assertReads(result.text, "Sở Nội vụ")
+
+    def test_corrupt(self):
+        "A damaged PDF is refused with a reason"
+        with self.assertRaises(TextError) as raised:
+            extract(b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog\n%%EOF\n')
+        self.assertEqual(raised.exception.code, 'corrupt')
+        self.assertIn("bị hỏng", raised.exception.message)
+        with self.assertRaises(TextError):
+            extract(self.pdf[:len(self.pdf) // 2])
+
+    def test_encrypted(self):
+        "A PDF locked by a password is refused; an owner password is not"
+        from pypdf import PdfReader, PdfWriter
+        locked = PdfWriter(clone_from=PdfReader(io.BytesIO(self.pdf)))
+        locked.encrypt('mat-khau')
+        out = io.BytesIO()
+        locked.write(out)
+        with self.assertRaises(TextError) as raised:
+            extract(out.getvalue())
+        self.assertEqual(raised.exception.code, 'encrypted')
+        owner_only = PdfWriter(clone_from=PdfReader(io.BytesIO(self.pdf)))
+        owner_only.encrypt('', owner_password='chu-so-huu')
+        out = io.BytesIO()
+        owner_only.write(out)
+        self.assertReads(extract(out.getvalue()).text, SUBJECT)
+
+    def test_scanned_page_limit(self):
+        "Too many pages to OCR is a reason, not hours of work"
+        with self.assertRaises(TextError) as raised:
+            extract(scanned(self.pdf), max_ocr_pages=0)
+        self.assertEqual(raised.exception.code, 'too_many_pages')
+
+    def test_other_files(self):
+        "Files that have no text to read are not errors"
+        result = extract(b'PK\x03\x04 a spreadsheet')
+        self.assertEqual((result.method, result.text), ('none', ''))
