@@ -1,6 +1,8 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
 "Delegation (ủy quyền) of a leader's rights to a deputy for a period"
+from sql import Column, Literal, Null
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -195,6 +197,24 @@ class Delegation(ModelSQL, ModelView):
         if principals is not None:
             domain.append(('principal', 'in', [int(p) for p in principals]))
         return cls.search(domain)
+
+    @classmethod
+    def principals(cls, deputy, right):
+        """The ids of the leaders who delegate right to deputy today.
+
+        The same as active() in one query: the personal lists ask it on
+        each call.
+        """
+        assert right in RIGHTS
+        table = cls.__table__()
+        today = Pool().get('ir.date').today()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.principal,
+                where=(table.deputy == int(deputy))
+                & (Column(table, right) == Literal(True))
+                & ((table.revoked == Literal(False)) | (table.revoked == Null))
+                & (table.start_date <= today) & (table.end_date >= today)))
+        return sorted({p for p, in cursor})
 
     @classmethod
     def acting(cls, allowed, right, what):

@@ -13,7 +13,9 @@ event (vb.document.event) of the document's timeline.
 """
 import datetime as dt
 
+from sql import Column
 from sql.aggregate import Count
+from sql.conditionals import Coalesce, NullIf
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
@@ -22,9 +24,11 @@ from trytond.model import Index, ModelSQL, ModelView, fields, tree
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateTransition, StateView, Wizard)
+
+from trytond.modules.vb_document.model import SelectionStringsMixin
 
 from .configuration import default_deadline
 from .exceptions import WorkflowError, WorkflowValidationError
@@ -78,7 +82,7 @@ HANDLE_ACTIONS = {
     }
 
 
-class Assignment(tree(), ModelSQL, ModelView):
+class Assignment(SelectionStringsMixin, tree(), ModelSQL, ModelView):
     "Assignment of a document to a person or a unit"
     __string__ = "Assignment"
     __name__ = 'vb.document.assignment'
@@ -119,19 +123,19 @@ class Assignment(tree(), ModelSQL, ModelView):
             ('soon', "Due Soon"),
             ('overdue', "Overdue"),
             ], "Reminded", readonly=True)
-    handler = fields.Function(fields.Char("Handler"), 'get_handler',
+    handler = fields.Function(fields.Char("Handler"), 'get_list_fields',
         searcher='search_handler')
     overdue = fields.Function(fields.Boolean("Overdue"),
-        'get_overdue', searcher='search_overdue')
+        'get_list_fields', searcher='search_overdue')
     mine = fields.Function(fields.Boolean("Mine"),
         'get_mine', searcher='search_mine')
     document_state = fields.Function(fields.Selection(
             PROCESSING_STATES, "Document Processing"),
-        'get_document_field')
+        'get_list_fields')
     arrival_number = fields.Function(fields.Integer("Arrival Number"),
-        'get_document_field')
+        'get_list_fields')
     issuer_name = fields.Function(fields.Char("Issuing Agency"),
-        'get_document_field')
+        'get_list_fields')
 
     @classmethod
     def __setup__(cls):
@@ -159,13 +163,62 @@ class Assignment(tree(), ModelSQL, ModelView):
     def default_state(cls):
         return 'pending'
 
-    def get_rec_name(self, name):
-        return '%s: %s' % (self.handler, self.document.rec_name)
+    @classmethod
+    def get_rec_name(cls, assignments, name):
+        values = cls.get_list_fields(assignments, ['handler', 'document'])
+        Document = Pool().get('vb.document')
+        documents = Document.get_rec_name(
+            Document.browse(set(values['document'].values())), 'rec_name')
+        return {i: '%s: %s' % (handler, documents[values['document'][i]])
+            for i, handler in values['handler'].items()}
 
-    def get_handler(self, name):
-        if self.user:
-            return self.user.rec_name
-        return self.unit.rec_name if self.unit else ''
+    @classmethod
+    def get_list_fields(cls, assignments, names):
+        """The computed columns of the lists, in one query.
+
+        The personal lists show 80 rows: the handler, the document's
+        number, issuer and state and whether it is overdue are read with
+        the assignments, and the names of the few distinct units after.
+        """
+        pool = Pool()
+        Document = pool.get('vb.document')
+        User = pool.get('res.user')
+        Unit = pool.get('vb.unit')
+        table = cls.__table__()
+        document = Document.__table__()
+        user = User.__table__()
+        today = pool.get('ir.date').today()
+        cursor = Transaction().connection.cursor()
+        rows = []
+        for sub_ids in grouped_slice(
+                [a.id for a in assignments], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table
+                .join(document, condition=document.id == table.document)
+                .join(user, 'LEFT', condition=user.id == table.user)
+                .select(table.id,
+                    Coalesce(NullIf(user.name, ''), user.login), table.unit,
+                    table.document, document.register_number,
+                    document.issuer_name, document.processing_state,
+                    table.state, table.deadline,
+                    where=reduce_ids(table.id, sub_ids)))
+            rows.extend(cursor)
+        units = {u.id: u.rec_name for u in Unit.browse(
+                list({r[2] for r in rows if r[2]}))}
+        result = {n: {} for n in names}
+        for (id_, person, unit, document_id, number, issuer, processing,
+                state, deadline) in rows:
+            values = {
+                'handler': person or units.get(unit, ''),
+                'document': document_id,
+                'arrival_number': number,
+                'issuer_name': issuer,
+                'document_state': processing,
+                'overdue': bool(state in OPEN and deadline
+                    and deadline < today),
+                }
+            for name in names:
+                result[name][id_] = values[name]
+        return result
 
     @classmethod
     def search_handler(cls, name, clause):
@@ -175,19 +228,6 @@ class Assignment(tree(), ModelSQL, ModelView):
             ('user.rec_name', operator, value),
             ('unit.rec_name', operator, value),
             ]
-
-    def get_document_field(self, name):
-        name = {
-            'document_state': 'processing_state',
-            'arrival_number': 'register_number',
-            }.get(name, name)
-        return getattr(self.document, name)
-
-    @classmethod
-    def get_overdue(cls, assignments, name):
-        today = Pool().get('ir.date').today()
-        return {a.id: bool(a.state in OPEN and a.deadline
-                and a.deadline < today) for a in assignments}
 
     @classmethod
     def search_overdue(cls, name, clause):
@@ -209,16 +249,13 @@ class Assignment(tree(), ModelSQL, ModelView):
         Their own, those of the units they head, and the documents
         submitted to the leaders who delegated them the right to assign.
         """
-        pool = Pool()
-        User = pool.get('res.user')
-        Delegation = pool.get('vb.delegation')
-        user = User(Transaction().user)
-        domain = ['OR', ('user', '=', user.id)]
-        units = headed_units(user)
+        Delegation = Pool().get('vb.delegation')
+        user = Transaction().user
+        domain = ['OR', ('user', '=', user)]
+        units = headed_units()
         if units:
             domain.append([('user', '=', None), ('unit', 'in', units)])
-        principals = [d.principal.id
-            for d in Delegation.active(user, 'assign')]
+        principals = Delegation.principals(user, 'assign')
         if principals:
             domain.append([
                     ('user', 'in', principals),
@@ -570,6 +607,13 @@ class Document(metaclass=PoolMeta):
     def _assigners(self, user):
         return [a for a in self.assignments if a.assigned_by == user
             or a.on_behalf_of == user]
+
+    def _relation_handlers(self):
+        "Who processed the document is told when it is revoked or replaced"
+        users = {u for u in super()._relation_handlers()}
+        for assignment in self.assignments:
+            users.update(assignment.actors())
+        return sorted(users, key=lambda u: u.id)
 
     @classmethod
     def set_processing_state(cls, documents, state):
@@ -1349,21 +1393,49 @@ class NoteStart(ModelView):
     note_required = fields.Boolean("Note Required", readonly=True)
 
 
+class CompleteStart(NoteStart):
+    "Complete Document"
+    __string__ = "Complete Document"
+    __name__ = 'vb.document.complete.start'
+
+    company = fields.Many2One('company.company', "Agency", readonly=True)
+    dossier = fields.Many2One('vb.dossier', "File in Dossier",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('state', '=', 'open'),
+            ],
+        help="An open dossier of the agency to keep the document in.")
+
+
 class Complete(Wizard):
     "Complete Document"
     __name__ = 'vb.document.complete'
-    start = StateView('vb.document.processing.note',
-        'vb_workflow.processing_note_view_form', [
+    start = StateView('vb.document.complete.start',
+        'vb_workflow.complete_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
             Button("Complete", 'complete', 'tryton-ok', default=True),
             ])
     complete = StateTransition()
 
     def default_start(self, fields):
-        return {'note_required': False}
+        document = self.record
+        return {
+            'note_required': False,
+            'company': document.company.id,
+            'dossier': document.dossier.id if document.dossier else None,
+            }
 
     def transition_complete(self):
-        Processing.complete(self.record, note=self.start.note)
+        Document = Pool().get('vb.document')
+        document = self.record
+        Processing.complete(document, note=self.start.note)
+        dossier = self.start.dossier
+        if dossier and dossier != document.dossier:
+            # The lead files what they completed even without the right
+            # to edit documents; the dossier's own rules still apply
+            with without_check_access():
+                Document.write([Document(document.id)],
+                    {'dossier': dossier.id})
         return 'end'
 
 

@@ -12,13 +12,15 @@ SQL, so that results hold on a noisy machine:
    through the RPC layer (create, attach, register: target <= 150 ms);
 3. RSS of the trytond server process after those flows (target <= 300 MB).
 
-The benchmarks of vb_workflow are in workflow.py; `--only document` or
-`--only workflow` runs one of them, the default both.
+The benchmarks of vb_workflow are in workflow.py, of the document search
+in search.py, of the signatures in signature.py and of edXML in edxml.py;
+`--only NAME` (repeatable) runs some of them, the default all.
 """
 import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +34,7 @@ from helpers import PDF, create_outgoing  # noqa: E402
 from live import binary  # noqa: E402
 from run import code_key  # noqa: E402
 
+BENCHMARKS = ['document', 'workflow', 'search', 'signature', 'edxml']
 ISSUERS = 20
 PER_ISSUER = 25
 REGISTRATIONS = 200
@@ -241,15 +244,24 @@ def bench_document():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--only', choices=['document', 'workflow'],
+    parser.add_argument('--only', choices=BENCHMARKS,
         action='append', help="run only this benchmark (repeatable)")
-    selected = parser.parse_args().only or ['document', 'workflow']
+    selected = parser.parse_args().only or BENCHMARKS
     status = 0
     if 'document' in selected:
         status = bench_document() or status
     if 'workflow' in selected:
         import workflow
         status = workflow.main() or status
+    if 'search' in selected:
+        import search
+        status = search.main() or status
+    # Without the database: their own command lines
+    for name in ['signature', 'edxml']:
+        if name in selected:
+            print(f"*** {name}", flush=True)
+            status = subprocess.run([sys.executable, str(HERE / f'{name}.py')]
+                ).returncode or status
     return status
 
 

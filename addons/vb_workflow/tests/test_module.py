@@ -23,6 +23,7 @@ class VbWorkflowTestCase(CompanyTestMixin, ModuleTestCase):
             ('vb.document.submit.start', 'company'),
             ('vb.document.assign.start', 'company'),
             ('vb.document.handle.start', 'company'),
+            ('vb.document.complete.start', 'company'),
             }
 
     @with_transaction()

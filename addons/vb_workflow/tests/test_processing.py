@@ -463,3 +463,32 @@ class ProcessingTestCase(unittest.TestCase):
         message, = [c.args[0] for c in send.call_args_list]
         self.assertEqual(message['To'], 'gd@snv.example')
         self.assertIn('V/v rà soát biên chế', message.get_content())
+
+    @with_transaction()
+    def test_revoked_document_tells_handlers(self):
+        "The officer handling a revoked document is notified"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Relation = pool.get('vb.document.relation')
+        r = self._setup()
+        with today(FRIDAY):
+            _, document = self._delivered(r)
+            with acting(r['clerk']):
+                submission = Processing.submit(document,
+                    leader=r['director'])
+            with acting(r['director']):
+                Processing.assign(submission, directive="Xử lý",
+                    lead=r['officer'])
+            revoking, = Document.copy([document], {
+                    'number_notation': '99/QĐ-UBND', 'origin': None,
+                    'state': 'draft'})
+            Relation.create([{'document': revoking.id, 'kind': 'revoke',
+                        'target': document.id}])
+            told_before = len(Transaction().user_notifications)
+            with acting(r['clerk']):
+                Document.register_document([revoking])
+            self.assertEqual(Document(document.id).validity, 'revoked')
+            notified = {int(n.user) for n in
+                list(Transaction().user_notifications)[told_before:]}
+            self.assertIn(r['officer'].id, notified)
+            self.assertIn(r['clerk'].id, notified)
