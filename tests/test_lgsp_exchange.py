@@ -1,0 +1,482 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""Two provinces exchange documents through the vbdh-axis service.
+
+Province A (the demo province, H99) and province B (a copy of it recoded
+H98, "Hải Nam") each run trytond, a trytond-worker and their own
+PostgreSQL database; the simulator runs as the ``vbdh-axis`` command, as
+docker-compose runs it. Everything goes over real HTTP on 127.0.0.1.
+
+A issues a document to Sở Nội vụ of B; B receives it, registers (03),
+assigns (04), handles (05), completes (06); A sees every status. Then
+faults: HTTP 500 twice then recovery, a connection dropped after the axis
+accepted, the worker killed (SIGKILL) in the middle of a send, a lost
+acknowledgement (the delivery comes again). At the end both sides'
+registers are reconciled with the simulator's messages: every document
+and every status arrived exactly once.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+import live
+from helpers import agency_id, create_outgoing
+from run import code_key
+
+PASSWORD = live.PASSWORD
+SYSTEMS = {
+    'A': ('HVAN.VBDH', 'province-A-secret-0123456789abcdefghijklmn=',
+        '*.H99'),
+    'B': ('HNAM.VBDH', 'province-B-secret-0123456789abcdefghijklmn=',
+        '*.H98'),
+    }
+LEASE = 3
+
+
+def _wait(what, check, timeout=90, interval=0.5):
+    "Wait until check() returns a true value; return it"
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f'timed out waiting for {what}')
+        time.sleep(interval)
+
+
+def _sql(database, query, params=None):
+    return live._pg(live.backend_uri() + database, query, params)
+
+
+def _agencies(database):
+    "(code, name, parent code) of the agencies of the installation"
+    return _sql(database,
+        'SELECT c.identifier_code, p.name, pc.identifier_code '
+        'FROM company_company c JOIN party_party p ON p.id = c.party '
+        'LEFT JOIN company_company pc ON pc.id = c.parent '
+        'WHERE NOT c.external AND c.identifier_code IS NOT NULL '
+        'ORDER BY c.identifier_code')
+
+
+class Axis:
+    "The vbdh-axis command on a free port"
+
+    def __init__(self, directory, agencies):
+        self.directory = directory
+        self.port = live.free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        agencies_file = os.path.join(directory, 'agencies.json')
+        credentials_file = os.path.join(directory, 'credentials.json')
+        with open(agencies_file, 'w', encoding='utf-8') as file:
+            json.dump({'agencies': agencies}, file, ensure_ascii=False)
+        with open(credentials_file, 'w', encoding='utf-8') as file:
+            json.dump({'systems': [{'system_id': s, 'secret': k,
+                            'agencies': [p]}
+                        for s, k, p in SYSTEMS.values()]}, file)
+        self.command = [str(live.BIN / 'vbdh-axis'), '--port',
+            str(self.port), '--store', os.path.join(directory, 'store'),
+            '--agencies', agencies_file, '--credentials', credentials_file,
+            '--no-fsync']
+        self.process = None
+
+    def start(self):
+        self.log = open(os.path.join(self.directory, 'axis.log'), 'w')
+        self.process = subprocess.Popen(self.command, stdout=self.log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        _wait('the axis', lambda: self._get('/_admin/health'), timeout=30)
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def _get(self, path):
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as r:
+                return json.loads(r.read())
+        except OSError:
+            return None
+
+    def _send(self, method, path, body=None):
+        request = urllib.request.Request(self.url + path, method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    def fault(self, **spec):
+        return self._send('POST', '/_admin/faults', spec)
+
+    def clear_faults(self):
+        return self._send('DELETE', '/_admin/faults')
+
+    def messages(self):
+        return self._get('/_admin/messages')['messages']
+
+    def log_entries(self):
+        return self._get('/_admin/log')['entries']
+
+
+class Province:
+    "A database, its trytond server and its worker"
+
+    def __init__(self, name, database, axis):
+        self.name = name
+        self.database = database
+        self.server = live.Server(database, vb_lgsp={'lease': LEASE})
+        # The queue is run by trytond-worker, as in production
+        config = self.server.config
+        config.write_text(config.read_text().replace(
+                'worker = False', 'worker = True'))
+        self.axis = axis
+        self.worker = None
+
+    def start(self):
+        self.server.start()
+        self.start_worker()
+        self.admin = self.server.client('admin')
+        return self
+
+    def start_worker(self):
+        log = open(live.VAR / f'{self.database}.worker.log', 'a')
+        self.worker = subprocess.Popen([str(live.BIN / 'trytond-worker'),
+                '-c', str(self.server.config), '-d', self.database,
+                # Retries are scheduled tasks: without a short timeout the
+                # worker sees them only when its 60 s wait ends
+                '-n', '1', '-t', '1'],
+            env=live._env(), stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def kill_worker(self):
+        "SIGKILL the worker and its task processes"
+        os.killpg(self.worker.pid, signal.SIGKILL)
+        self.worker.wait(10)
+
+    def stop(self):
+        if self.worker and self.worker.poll() is None:
+            os.killpg(self.worker.pid, signal.SIGTERM)
+            try:
+                self.worker.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+        self.server.stop()
+
+    def configure(self):
+        "A connection to the axis for every agency, then the directory"
+        system_id, secret, _ = SYSTEMS[self.name]
+        self.connection, = self.admin.model('vb.lgsp.connection', 'create',
+            [{'name': f'Trục liên thông (tỉnh {self.name})',
+                    'kind': 'vxp', 'base_url': self.axis.url,
+                    'system_id': system_id, 'new_secret': secret,
+                    'poll_interval': 1, 'retry_delay': 1,
+                    'max_attempts': 6, 'timeout': 10}])
+        ours = self.admin.model('company.company', 'search',
+            [('external', '=', False)], 0, None, None)
+        self.admin.model('company.company', 'write', ours,
+            {'lgsp_connection': self.connection})
+        self.admin.model('vb.lgsp.connection', 'synchronise_directory',
+            [self.connection])
+
+    def poll(self):
+        self.admin.model('vb.lgsp.connection', 'poll_now', [self.connection])
+
+    def messages(self, domain, fields=('key', 'state', 'direction', 'kind',
+                'status_code', 'document_id', 'axis_doc_id', 'attempts',
+                'duplicate', 'acknowledged_at', 'error_code')):
+        return self.admin.model('vb.lgsp.message', 'search_read', domain,
+            0, None, [('id', 'ASC')], list(fields))
+
+    def agency(self, code):
+        ids = self.admin.model('company.company', 'search',
+            [('identifier_code', '=', code)], 0, 1, None)
+        return ids[0]
+
+
+MODULES = ['vb_document', 'vb_workflow', 'vb_signature', 'vb_lgsp',
+    'vb_reports']
+
+
+def _demo_databases(names):
+    """Two copies of the demo province for the current code.
+
+    Building the demo template takes minutes: when there is none for this
+    version of the code but an older one, the copies are made from the
+    newest and their modules updated, as an upgrade would.
+    """
+    key = code_key()
+    newest = _sql('postgres', "SELECT datname FROM pg_database "
+        "WHERE datname LIKE 'vbdh_tpl_%%' AND datname NOT LIKE '%%_build' "
+        "ORDER BY oid DESC LIMIT 1")
+    if live._exists(f'vbdh_tpl_{key}') or not newest:
+        for name in names:
+            live.demo_database(name, key)
+        return
+    updates = []
+    for name in names:
+        live._clone(newest[0][0], name)
+        config = live.write_config(name, live.free_port())
+        updates.append(subprocess.Popen([str(live.BIN / 'trytond-admin'),
+                    '-c', str(config), '-d', name, '-u', *MODULES],
+                env=live._env(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT))
+    for update in updates:
+        assert update.wait() == 0
+
+
+@pytest.fixture(scope='module')
+def provinces():
+    if not live.is_postgresql():
+        pytest.skip("needs PostgreSQL (two live databases and workers)")
+    pid = os.getpid()
+    names = {'A': f'vbdh_lgsp_a_{pid}', 'B': f'vbdh_lgsp_b_{pid}'}
+    _demo_databases(list(names.values()))
+    # Province B: the same directory under another province code and name
+    _sql(names['B'], "UPDATE company_company SET identifier_code = "
+        "replace(identifier_code, '.H99', '.H98') "
+        "WHERE identifier_code LIKE '%%.H99'")
+    _sql(names['B'], "UPDATE party_party SET name = "
+        "replace(name, 'Hải Vân', 'Hải Nam') WHERE name LIKE '%%Hải Vân%%'")
+    agencies = [{'code': code, 'name': name, 'parent': parent}
+        for database in names.values()
+        for code, name, parent in _agencies(database)]
+    directory = tempfile.mkdtemp(prefix='vbdh-lgsp-')
+    axis = Axis(directory, agencies).start()
+    sides = {}
+    try:
+        for side, database in names.items():
+            sides[side] = Province(side, database, axis).start()
+        for side in sides.values():
+            side.configure()
+        yield sides['A'], sides['B'], axis
+    finally:
+        for side in sides.values():
+            side.stop()
+        axis.stop()
+        for database in names.values():
+            live.drop(database)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _wizard(client, name, document, state, data, context=None):
+    "Run wizard name on document: its start defaults updated with data"
+    context = dict(context or {}, active_model='vb.document',
+        active_id=document, active_ids=[document])
+    session, _, _ = client.call(f'wizard.{name}.create')
+    try:
+        view = client.call(f'wizard.{name}.execute', session, {}, 'start',
+            context=context)
+        values = {k: v for k, v in view['view']['defaults'].items()
+            if '.' not in k}
+        values.update(data)
+        return client.call(f'wizard.{name}.execute', session,
+            {'start': values}, state, context=context)
+    finally:
+        client.call(f'wizard.{name}.delete', session, context=context)
+
+
+def _issue(a, recipient, subject):
+    clerk = a.server.client('vanthu.ubnd')
+    ubnd = agency_id(a.admin, 'UBND')
+    document, = create_outgoing(clerk, ubnd, subject=subject,
+        type_code='cong_van', recipients=[recipient])
+    clerk.model('vb.document', 'issue', [document],
+        context={'company': ubnd})
+    document_id, = [d['lgsp_document_id'] for d in a.admin.model(
+            'vb.document', 'read', [document], ['lgsp_document_id'])]
+    return document, document_id
+
+
+def _sent(a, document):
+    messages = a.messages([('document', '=', document),
+            ('direction', '=', 'out'), ('kind', '=', 'edoc')])
+    return messages[0] if messages and messages[0]['state'] == 'sent' \
+        else None
+
+
+def _received(b, document_id):
+    "Poll B until the document is stored; its id"
+    def stored():
+        b.poll()
+        ids = b.admin.model('vb.document', 'search', [
+                ('lgsp_document_id', '=', document_id),
+                ('direction', '=', 'incoming')], 0, None, None)
+        return ids
+    ids = _wait(f'{document_id} at B', stored)
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+def _statuses(a, document):
+    return a.admin.model('vb.lgsp.recipient.status', 'search_read',
+        [('document', '=', document)], 0, None, [('code', 'ASC')],
+        ['code', 'description'])
+
+
+def test_exchange_between_two_provinces(provinces):
+    a, b, axis = provinces
+    snv_b = _sql(b.database, "SELECT identifier_code FROM company_company "
+        "WHERE abbreviation = 'SNV' AND NOT external")[0][0]
+    recipient = a.agency(snv_b)
+    snv = agency_id(b.admin, 'SNV')
+    b_clerk = b.server.client('vanthu.snv')
+    leader = b.admin.model('res.user', 'search',
+        [('login', '=', 'ld1.snv')], 0, 1, None)[0]
+    officer = b.admin.model('res.user', 'search',
+        [('login', '=', 'cv1.snv.vp')], 0, 1, None)[0]
+    context = {'company': snv}
+
+    # 1. The whole life of a document, statuses back to A
+    document, document_id = _issue(a, recipient,
+        "V/v phối hợp rà soát biên chế năm 2027")
+    sent = _wait('the send by A', lambda: _sent(a, document))
+    assert sent['attempts'] == 1 and sent['axis_doc_id']
+    incoming = _received(b, document_id)
+    values, = b.admin.model('vb.document', 'read', [incoming],
+        ['state', 'company', 'source', 'subject', 'files'])
+    assert (values['state'], values['company'], values['source']) == (
+        'waiting', snv, 'lgsp')
+    assert values['subject'].startswith("V/v phối hợp rà soát")
+    assert len(values['files']) == 1
+
+    b_clerk.model('vb.document', 'register_document', [incoming],
+        context=context)
+    _wizard(b_clerk, 'vb.document.submit', incoming, 'submit',
+        {'to': 'leader', 'leader': leader, 'note': "Kính trình"},
+        context=context)
+    _wizard(b.server.client('ld1.snv'), 'vb.document.assign', incoming,
+        'assign', {'directive': "Văn phòng tham mưu", 'lead_user': officer,
+            'lead_unit': None, 'co_units': [], 'co_users': [],
+            'info_units': [], 'info_users': []}, context=context)
+    handler = b.server.client('cv1.snv.vp')
+    _wizard(handler, 'vb.document.handle', incoming, 'handle',
+        {'action': 'progress', 'note': "Đang tổng hợp"}, context=context)
+    _wizard(handler, 'vb.document.complete', incoming, 'complete',
+        {'note': "Đã hoàn thành"}, context=context)
+
+    def all_statuses():
+        a.poll()
+        codes = [s['code'] for s in _statuses(a, document)]
+        return codes if codes == ['01', '03', '04', '05', '06'] else None
+    _wait('the statuses at A', all_statuses)
+    line, = a.admin.model('vb.document.recipient', 'search_read',
+        [('document', '=', document)], 0, None, None,
+        ['state', 'lgsp_state', 'lgsp_status', 'processing_state'])
+    assert (line['state'], line['lgsp_state'], line['lgsp_status'],
+        line['processing_state']) == ('received', 'sent', '06', 'done')
+
+    # 2. The axis answers 500 twice, then recovers: sent once, 3 attempts
+    axis.fault(mode='500', count=2, actions=['sendEdoc'], apis=['vxp'])
+    retried, retried_id = _issue(a, recipient, "V/v báo cáo quý I")
+    sent = _wait('the retried send', lambda: _sent(a, retried))
+    assert sent['attempts'] == 3, sent
+
+    # 3. The connection drops after the axis stored the package: the
+    # resend is recognised and the first DocId kept
+    axis.fault(mode='drop_after_accept', count=1, actions=['sendEdoc'],
+        apis=['vxp'])
+    dropped, dropped_id = _issue(a, recipient, "V/v báo cáo quý II")
+    sent = _wait('the resent package', lambda: _sent(a, dropped))
+    assert sent['duplicate'] and sent['attempts'] == 2, sent
+
+    # 4. The worker is killed while the axis holds the request: nothing
+    # committed at A; after the lease the poll queues it again
+    axis.fault(mode='slow', delay=4, count=1, actions=['sendEdoc'],
+        apis=['vxp'])
+    before = len(axis.messages())
+    killed, killed_id = _issue(a, recipient, "V/v báo cáo quý III")
+    _wait('the axis to store it', lambda: len(axis.messages()) > before)
+    a.kill_worker()
+    message, = a.messages([('document', '=', killed),
+            ('direction', '=', 'out')])
+    assert message['state'] == 'pending', message
+    a.start_worker()
+    time.sleep(LEASE + 1)
+
+    def recovered():
+        a.poll()
+        return _sent(a, killed)
+    sent = _wait('the send after the worker was killed', recovered)
+    assert sent['duplicate'], sent
+
+    # 5. B's acknowledgement is lost once: the delivery comes again and
+    # is recognised
+    axis.fault(mode='500', count=1, actions=['updateStatus'], apis=['vxp'])
+    for document_id_ in (retried_id, dropped_id, killed_id):
+        incoming_ = _received(b, document_id_)
+        b_clerk.model('vb.document', 'register_document', [incoming_],
+            context=context)
+
+    def acknowledged():
+        b.poll()
+        return not [m for m in b.messages([('direction', '=', 'in')])
+            if not m['acknowledged_at']]
+    _wait('every delivery acknowledged by B', acknowledged)
+
+    def registered():
+        a.poll()
+        return all('03' in [s['code'] for s in _statuses(a, d)]
+            for d in (retried, dropped, killed))
+    _wait('03 for every document at A', registered)
+
+    _reconcile(a, b, axis, {document: document_id, retried: retried_id,
+            dropped: dropped_id, killed: killed_id})
+    # The faults did happen: resends recognised, one acknowledgement lost
+    log = axis.log_entries()
+    assert len([e for e in log if e.get('action') == 'sendEdoc'
+            and e.get('result') == 'duplicate']) >= 2
+    assert len([e for e in log if e.get('action') == 'updateStatus'
+            and e.get('result') == 'fault']) == 1
+
+
+def _reconcile(a, b, axis, documents):
+    "Both registers against the simulator's messages: each thing once"
+    messages = axis.messages()
+    a_code = _sql(a.database, "SELECT identifier_code FROM company_company "
+        "WHERE abbreviation = 'UBND' AND NOT external")[0][0]
+    edocs = [m for m in messages if m['kind'] == 'edoc']
+    statuses = [m for m in messages if m['kind'] == 'status']
+    # Documents: one axis message each, one copy at B, delivered and done
+    by_document = {}
+    for message in edocs:
+        by_document.setdefault(message['documentId'], []).append(message)
+    assert sorted(by_document) == sorted(documents.values())
+    for document, document_id in documents.items():
+        message, = by_document[document_id]
+        assert message['from'] == a_code
+        sent, = a.messages([('document', '=', document),
+                ('direction', '=', 'out'), ('kind', '=', 'edoc')])
+        assert sent['axis_doc_id'] == message['docId']
+        delivery, = message['deliveries']
+        assert delivery['status'] == 'done'
+        received = b.messages([('axis_doc_id', '=', delivery['docId'])])
+        assert [m['state'] for m in received] == ['stored']
+        assert len(b.admin.model('vb.document', 'search', [
+                    ('lgsp_document_id', '=', document_id)],
+                0, None, None)) == 1
+    # Statuses: one axis message per document and code, recorded once at A
+    sent_statuses = {}
+    for message in statuses:
+        key = (message['responseFor']['documentId'], message['statusCode'])
+        sent_statuses[key] = sent_statuses.get(key, 0) + 1
+        for delivery in message['deliveries']:
+            assert delivery['status'] == 'done', message
+    assert set(sent_statuses.values()) == {1}, sent_statuses
+    recorded = {}
+    for document, document_id in documents.items():
+        for status in _statuses(a, document):
+            key = (document_id, status['code'])
+            recorded[key] = recorded.get(key, 0) + 1
+    assert recorded == sent_statuses
+    # Nothing waits, nothing gave up
+    for side in (a, b):
+        assert not side.messages([('state', 'in',
+                    ['pending', 'listed', 'dead', 'failed'])])
