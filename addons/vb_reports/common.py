@@ -1,0 +1,137 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""What every report of the module shares: the period and agency filters of
+the wizards, the heading of the agency, the rendering to PDF or XLSX and the
+Report class that returns those bytes through Tryton's report mechanism.
+
+The text inside the reports (titles, column headers) is Vietnamese in the
+code, like the forms of Nghị định 30/2020 the `render` package prints: the
+reports are Vietnamese administrative documents whatever the user's
+language. Messages to the user go through ir.message.
+"""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.report import Report
+from trytond.transaction import Transaction, without_check_access
+
+from trytond.modules.vb_document.company import current_agency
+
+from .exceptions import ReportFilterError
+from .render import render_pdf, render_xlsx
+
+def check_period(start, end):
+    "Refuse a period that ends before it starts (clear message, no output)"
+    if start and end and end < start:
+        raise ReportFilterError(gettext(
+                'vb_reports.msg_period_end_before_start',
+                start=start.strftime('%d/%m/%Y'),
+                end=end.strftime('%d/%m/%Y')))
+
+
+def day_bounds(start, end):
+    "The datetimes [start 00:00, day after end 00:00) covering the period"
+    return (dt.datetime.combine(start, dt.time()),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+
+
+def previous_period(start, end):
+    "The period of the same length just before [start, end]"
+    length = end - start + dt.timedelta(days=1)
+    return start - length, start - dt.timedelta(days=1)
+
+
+def agency_heading(agency):
+    """The values of render.Report naming the agency: its name, its parent
+    (the line above it in the header) and the place of the date line."""
+    if agency is None:
+        return {}
+    return {
+        'agency': agency.rec_name,
+        'parent_agency': agency.parent.rec_name if agency.parent else '',
+        'place': agency.place or '',
+        }
+
+
+class PeriodStartMixin(ModelView):
+    "Period and agency asked by the wizards of the reports"
+    start_date = fields.Date("Start Date", required=True,
+        domain=[If(Eval('end_date'),
+                ('start_date', '<=', Eval('end_date')), ())])
+    end_date = fields.Date("End Date", required=True,
+        domain=[If(Eval('start_date'),
+                ('end_date', '>=', Eval('start_date')), ())])
+    company = fields.Many2One('company.company', "Agency", required=True,
+        domain=[
+            ('external', '=', False),
+            ('id', 'in', Eval('context', {}).get('companies', [])),
+            ])
+
+    @classmethod
+    def default_company(cls):
+        return current_agency()
+
+    @classmethod
+    def default_start_date(cls):
+        today = Pool().get('ir.date').today()
+        return today.replace(day=1)
+
+    @classmethod
+    def default_end_date(cls):
+        return Pool().get('ir.date').today()
+
+    def check(self):
+        check_period(self.start_date, self.end_date)
+
+    def period_data(self):
+        return {
+            'company': self.company.id if self.company else None,
+            'start_date': self.start_date,
+            'end_date': self.end_date,
+            }
+
+
+class RenderedReport(Report):
+    """A report whose content is a render.Report built from SQL figures.
+
+    `_execute` is overridden, not `execute`: Tryton's `execute` keeps the
+    access checks (groups of the action, read access to the selected
+    records) and names the file. Subclasses give `build(records, data)`;
+    `format` is 'pdf' or 'xlsx'.
+    """
+    format = None
+
+    @classmethod
+    def build(cls, records, data):
+        raise NotImplementedError
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        report = cls.build(records, data)
+        if cls.format == 'xlsx':
+            return 'xlsx', render_xlsx(report)
+        return 'pdf', render_pdf(report)
+
+    @classmethod
+    def agency(cls, data):
+        "The agency of data, read with the user's record rules"
+        pool = Pool()
+        Company = pool.get('company.company')
+        User = pool.get('res.user')
+        if not data.get('company'):
+            return None
+        company_id = int(data['company'])
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            with without_check_access():
+                allowed = {c.id for c in User(transaction.user).companies}
+            if company_id not in allowed:
+                # Reports of another agency are not for this user
+                raise AccessError(gettext(
+                        'vb_reports.msg_agency_not_allowed',
+                        agency=Company(company_id).rec_name))
+        return Company(company_id)
