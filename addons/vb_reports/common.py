@@ -135,3 +135,55 @@ class RenderedReport(Report):
                         'vb_reports.msg_agency_not_allowed',
                         agency=Company(company_id).rec_name))
         return Company(company_id)
+
+
+def agency_scope(agency):
+    """The internal agencies a province-level report covers for agency:
+    itself and every agency below it (the whole province for UBND tỉnh),
+    ordered by name. Only ids and names are read."""
+    Company = Pool().get('company.company')
+    with without_check_access():
+        agencies = Company.search([
+                ('parent', 'child_of', [agency.id]),
+                ('external', '=', False),
+                ])
+    return sorted(agencies, key=lambda a: (a.id != agency.id, a.rec_name))
+
+
+def share(part, whole):
+    "part / whole, None when whole is 0 or either is unknown"
+    if part is None or not whole:
+        return None
+    return part / whole
+
+
+def rank(rows, key):
+    """Write 'rank' into each row dict by key(row) (a tuple, larger is
+    better; rows whose key is None come last, unranked); equal keys share
+    a rank. Return the rows in rank order."""
+    scored = [r for r in rows if key(r) is not None]
+    unscored = [r for r in rows if key(r) is None]
+    scored.sort(key=lambda r: (tuple(-v for v in key(r)), r['name']))
+    previous, position = None, 0
+    for index, row in enumerate(scored, 1):
+        value = key(row)
+        if value != previous:
+            position, previous = index, value
+        row['rank'] = position
+    unscored.sort(key=lambda r: r['name'])
+    return scored + unscored
+
+
+def previous_week(date):
+    "Monday and Sunday of the week before the one of date"
+    monday = date - dt.timedelta(days=date.weekday())
+    return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+
+
+class AgencyTreeReport(RenderedReport):
+    "A report over an agency and the agencies below it"
+
+    @classmethod
+    def scope(cls, data):
+        agency = cls.agency(data)
+        return agency, agency_scope(agency)
