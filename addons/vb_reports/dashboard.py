@@ -32,7 +32,7 @@ class _Date(Function):
 
 def _audit():
     "The columns every ModelSQL reads besides its fields"
-    return [Literal(0).as_('create_uid'),
+    return [Cast(Literal(0), 'INTEGER').as_('create_uid'),
         CurrentTimestamp().as_('create_date'),
         Cast(Literal(None), 'INTEGER').as_('write_uid'),
         Cast(Literal(None), 'TIMESTAMP').as_('write_date')]
@@ -68,7 +68,7 @@ class DocumentState(ModelSQL, ModelView):
             document.company.as_('company'),
             document.direction.as_('direction'),
             document.state.as_('state'),
-            Count(Literal('*')).as_('count'),
+            Count(document.id).as_('count'),
             group_by=[document.company, document.direction, document.state])
 
 
@@ -134,7 +134,7 @@ class OverdueUnit(ModelSQL, ModelView):
                 Min(assignment.id).as_('id'), *_audit(),
                 assignment.company.as_('company'),
                 unit.as_('unit'),
-                Count(Literal('*')).as_('count'),
+                Count(assignment.id).as_('count'),
                 where=(assignment.role == 'lead')
                 & assignment.state.in_(['pending', 'processing'])
                 & (assignment.deadline != Null)

@@ -109,7 +109,7 @@ class Exchange(Model):
         electronic = lines.electronic > 0
         cursor = Transaction().connection.cursor()
         cursor.execute(*lines.select(lines.company,
-                Count(Literal('*')),
+                Count(lines.document),
                 Sum(Case((electronic, one), else_=zero)),
                 Sum(Case((electronic & (lines.electronic == lines.lines),
                             one), else_=zero)),
@@ -135,7 +135,7 @@ class Exchange(Model):
         if not agency_ids:
             return {}
         processed = cls.processed(document)
-        columns = [Count(Literal('*')),
+        columns = [Count(document.id),
             Sum(Case((document.source.in_(['internal', 'lgsp']), one),
                     else_=zero))]
         if processed is not None:
@@ -242,6 +242,7 @@ def exchange_rows(agencies, start, end):
             row['in_processed'], row['in_total'])
         if signatures is None:
             row['out_signed'] = row['leaders_signing'] = UNKNOWN
+        del row['deliveries']   # report 6's figure
         rows.append(row)
 
     def key(row):

@@ -86,7 +86,7 @@ class TaskFigures(Model):
         _, after = day_bounds(end, end)
         one, zero = Cast(Literal(1), 'INTEGER'), Cast(Literal(0), 'INTEGER')
         extensions = deadline.select(deadline.task.as_('task'),
-            Count(Literal('*')).as_('count'),
+            Count(deadline.id).as_('count'),
             where=(deadline.extension != Null) & (deadline.date < after),
             group_by=[deadline.task])
         on_time, late, open_, overdue = cls._status(task, end)
@@ -94,7 +94,7 @@ class TaskFigures(Model):
         cursor.execute(*task.join(extensions, 'LEFT',
                 condition=extensions.task == task.id).select(
                 task.assignee_type, task.assignee_agency, task.assignee_unit,
-                task.assignee_user, Count(Literal('*')),
+                task.assignee_user, Count(task.id),
                 *[Sum(Case((c, one), else_=zero))
                     for c in (on_time, late, open_, overdue)],
                 Sum(Case((extensions.count != Null, extensions.count),

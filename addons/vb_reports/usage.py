@@ -91,7 +91,7 @@ class Usage(Model):
         zero = Cast(Literal(0), 'INTEGER')
 
         in_period = (login.login_at >= first) & (login.login_at < next_day)
-        cursor.execute(*login.select(login.company, Count(Literal('*')),
+        cursor.execute(*login.select(login.company, Count(login.id),
                 where=in_period & login.company.in_(ids),
                 group_by=[login.company]))
         for company, count in cursor:
@@ -107,7 +107,7 @@ class Usage(Model):
                 & (document.numbered_by != Null)
                 & (document.numbered_at >= first)
                 & (document.numbered_at < next_day)))
-        cursor.execute(*users.select(users.company, Count(Literal('*')),
+        cursor.execute(*users.select(users.company, Count(users.user),
                 group_by=[users.company]))
         for company, count in cursor:
             result[company]['active_users'] = count
@@ -203,7 +203,7 @@ class UsageWorkflow(metaclass=PoolMeta):
         timed = document.numbered_at != Null
         cursor = Transaction().connection.cursor()
         cursor.execute(*document.select(document.company,
-                Count(Literal('*')),
+                Count(document.id),
                 Sum(Case((timed, days_between(
                                 document.completed_at,
                                 document.numbered_at)), else_=Null)),
