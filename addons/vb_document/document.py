@@ -682,9 +682,20 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
             document.issuer_name = document.company.rec_name
             document.state = 'issued'
         cls.save(documents)
+        cls._finish_files(documents)
         recipients = [r for d in documents for r in d.recipients]
         if recipients:
             Recipient.deliver(recipients)
+
+    @classmethod
+    def _finish_files(cls, documents):
+        """Hook: the outgoing documents were just numbered and dated;
+        make their files final before they are delivered.
+
+        vb_signature writes the number and date into the signed PDF and
+        applies the organisation's signature.
+        """
+        pass
 
     @classmethod
     @ModelView.button

@@ -13,6 +13,7 @@ Drafting::
 
     draft = reserve_fields(pdf, Reservation(
         number=Box(...), date=Box(...), leader=Box.signature_at(page, x, y)))
+    draft = reserve_fields(pdf, standard_reservation(pdf))  # ND30 A4 places
     draft = make_draft(...)             # a sample document, tests and demo
 
 Signing (methods 1 and 2; method 3 is below)::
@@ -47,7 +48,8 @@ committed) is in testpki.py. `async_verify`, `async_add_ltv` and
 `async_prepare_external` serve callers inside an event loop.
 """
 from .appearance import Appearance
-from .draft import make_draft, reserve_fields
+from .draft import (
+    has_reservation, make_draft, reserve_fields, standard_reservation)
 from .errors import (
     DocumentError, ExternalSignatureError, SignatureError, SignerError)
 from .external import (
@@ -64,6 +66,7 @@ from .verification import (
 
 __all__ = [
     'Appearance', 'Box', 'Reservation', 'make_draft', 'reserve_fields',
+    'standard_reservation', 'has_reservation',
     'Signer', 'sign_leader', 'fill_number', 'seal', 'seal_annex', 'seal_copy',
     'prepare_external', 'async_prepare_external', 'embed_external',
     'PendingSignature', 'verify', 'async_verify', 'Policy', 'Report',

@@ -141,6 +141,42 @@ def reserve_fields(pdf_bytes, reservation):
     return write(writer)
 
 
+def standard_reservation(pdf_bytes):
+    """The reservations at the places of the A4 layout of Nghị định 30/2020
+    (Phụ lục I), for a draft made without a template: the number after
+    "Số:" and the date after the place name on the first page, the leader's
+    signature block at the bottom right of the last page.
+
+    A template that draws its own layout should call `reserve_fields` with
+    its boxes instead: these places only fit the standard layout.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        reader = PdfFileReader(io.BytesIO(bytes(pdf_bytes)), strict=False)
+        pages = int(reader.root['/Pages']['/Count'])
+        box = [float(v) for v in reader.root['/Pages'].get('/MediaBox',
+            reader.root['/Pages']['/Kids'][0].get_object().get('/MediaBox',
+                [0, 0, 595.28, 841.89]))]
+    except Exception as e:
+        raise DocumentError('damaged',
+            "Tệp PDF bị hỏng, không đọc được.", repr(e)) from e
+    width, height = box[2] - box[0], box[3] - box[1]
+    mm = 72 / 25.4
+    left, right = 30 * mm, 20 * mm
+    y = height - 20 * mm - 12 - 48
+    number = Box(0, left + 40, y - 4, left + 80, y + 14)
+    date = Box(0, width - right - 200, y - 4, width - right, y + 14)
+    leader = Box.signature_at(pages - 1, width - right - 190, 30 * mm + 20)
+    return Reservation(number=number, date=date, leader=leader)
+
+
+def has_reservation(pdf_bytes):
+    "Whether the PDF has the four fields of a draft"
+    writer = open_writer(pdf_bytes)
+    return _field_names(writer) >= {
+        FIELD_NUMBER, FIELD_DATE, FIELD_LEADER, FIELD_ORGANIZATION}
+
+
 def make_draft(agency="ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM",
         place="Thử Nghiệm", suffix="/QĐ-UBND", title="QUYẾT ĐỊNH",
         subject="Về việc thử nghiệm ký số văn bản điện tử",

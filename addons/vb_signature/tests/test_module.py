@@ -1,12 +1,34 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
+from pathlib import Path
+
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.modules.vb_document.tests import untranslated
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class VbSignatureTestCase(CompanyTestMixin, ModuleTestCase):
     "Test vb_signature module: it installs on top of vb_document"
     module = 'vb_signature'
+
+    @property
+    def _skip_company_rule(self):
+        # Issuers, parents and successors name other agencies on purpose
+        return super()._skip_company_rule | {
+            ('vb.document', 'issuer'),
+            ('company.company', 'parent'),
+            ('company.company', 'successor'),
+            ('vb.agency.reorganise.start', 'successor'),
+            ('vb.agency.reorganise.start', 'new_parent'),
+            }
+
+    @with_transaction()
+    def test_vietnamese_complete(self):
+        "Every string the module registers has a Vietnamese translation"
+        sources, missing = untranslated('vb_signature',
+            Path(__file__).parent.parent / 'locale' / 'vi.po')
+        self.assertGreater(len(sources), 100)
+        self.assertEqual(missing, [])
 
 
 del ModuleTestCase

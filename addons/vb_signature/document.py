@@ -1,0 +1,361 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""The signing steps of documents and the gate on receipt.
+
+Outgoing (Nghị định 30/2020, Điều 14–15, 32–33): the signer signs the main
+PDF ("Ký số", sign.py, or remotely, request.py); when the clerk issues, the
+number and date are written into the signed file and the agency's
+organization signature is applied in the same revision (`_finish_files`,
+called by vb.document.issue between numbering and delivery); annexes in PDF
+get the invisible organization signature with the 10 pt text.
+
+Incoming (Điều 21.2): a document received electronically is checked before
+the clerk can register it; per the agency's policy (default: refuse) the
+clerk refuses it with the reasons, which vb_lgsp sends back as status 02.
+"""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from . import pades
+from .exceptions import (
+    InvalidSignatureError, InvalidSignatureWarning, SigningError)
+from .pades.layout import FIELD_LEADER
+from .pades.pdfio import open_writer
+from .pades.signing import field_state
+from .verification import FILE_STATUSES
+
+# Sources of documents that arrive as signed electronic files
+ELECTRONIC_SOURCES = {'internal', 'lgsp'}
+
+
+def _signing_error(error):
+    "A user error for a pades error (its message is already Vietnamese)"
+    return SigningError(gettext('vb_signature.msg_signing_failed',
+            reason=error.message))
+
+
+def leader_signed(data):
+    "Whether the competent person's field of the PDF is signed"
+    try:
+        return field_state(open_writer(data), FIELD_LEADER) == 'filled'
+    except pades.SignatureError:
+        return False
+
+
+class Document(metaclass=PoolMeta):
+    __name__ = 'vb.document'
+
+    signature_status = fields.Function(fields.Selection(FILE_STATUSES,
+            "Digital Signatures",
+            help="The result of the check of the main file's signatures."),
+        'get_signature_info')
+    signature_reasons = fields.Function(fields.Text("Signature Problems"),
+        'get_signature_info')
+    signature_lines = fields.Function(fields.Many2Many(
+            'vb.signature.report.signature', None, None, "Signatures"),
+        'get_signature_lines')
+    leader_signed_by = fields.Many2One('res.user', "Signed Digitally By",
+        readonly=True,
+        states={'invisible': Eval('direction') != 'outgoing'})
+    leader_signed_at = fields.DateTime("Signed Digitally At", readonly=True,
+        states={'invisible': Eval('direction') != 'outgoing'})
+    sealed_at = fields.DateTime("Organization Signature At", readonly=True,
+        states={'invisible': Eval('direction') != 'outgoing'})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'sign': {
+                    'invisible': ((Eval('direction') != 'outgoing')
+                        | ~Eval('state').in_(
+                            sorted(cls._signable_states()))
+                        | Eval('leader_signed_at')),
+                    'icon': 'tryton-ok',
+                    'depends': ['direction', 'state', 'leader_signed_at'],
+                    },
+                'check_signatures': {
+                    'invisible': ~Eval('files', []),
+                    'icon': 'tryton-refresh',
+                    'depends': ['files'],
+                    },
+                })
+
+    @classmethod
+    def _signable_states(cls):
+        "States in which the signer may sign the main file"
+        return {'draft'}
+
+    @classmethod
+    def copy(cls, documents, default=None):
+        default = dict(default or {})
+        for name in ['leader_signed_by', 'leader_signed_at', 'sealed_at']:
+            default.setdefault(name)
+        return super().copy(documents, default=default)
+
+    @classmethod
+    def _files_by_document(cls, documents, main_only=False):
+        Attachment = Pool().get('ir.attachment')
+        domain = [('resource', 'in', [str(d) for d in documents])]
+        if main_only:
+            domain.append(('document_role', '=', 'main'))
+        result = {d.id: [] for d in documents}
+        for attachment in Attachment.search(domain, order=[('id', 'ASC')]):
+            result[attachment.resource.id].append(attachment)
+        return result
+
+    def main_file(self):
+        files = self._files_by_document([self], main_only=True)[self.id]
+        return files[0] if files else None
+
+    @classmethod
+    def get_signature_info(cls, documents, names):
+        result = {n: {d.id: None for d in documents} for n in names}
+        for document_id, files in cls._files_by_document(
+                documents, main_only=True).items():
+            if not files:
+                continue
+            if 'signature_status' in names:
+                result['signature_status'][document_id] = (
+                    files[0].signature_status)
+            if 'signature_reasons' in names:
+                result['signature_reasons'][document_id] = (
+                    files[0].signature_reasons)
+        return result
+
+    @classmethod
+    def get_signature_lines(cls, documents, name):
+        return {document_id: [line.id for f in files if f.signature_report
+                    for line in f.signature_report.signatures]
+            for document_id, files in cls._files_by_document(
+                documents).items()}
+
+    # Outgoing: the signer's signature --------------------------------------
+
+    @classmethod
+    @ModelView.button_action('vb_signature.wizard_sign')
+    def sign(cls, documents):
+        pass
+
+    @classmethod
+    def check_signable(cls, documents, user_id):
+        "Raise unless the user may sign the main file of each document now"
+        User = Pool().get('res.user')
+        employees = set(User(user_id).employees)
+        for document in documents:
+            if (document.direction != 'outgoing'
+                    or document.state not in cls._signable_states()):
+                raise SigningError(gettext(
+                        'vb_signature.msg_sign_wrong_state',
+                        document=document.rec_name,
+                        state=document.state_string))
+            if document.leader_signed_at:
+                raise SigningError(gettext(
+                        'vb_signature.msg_sign_already',
+                        document=document.rec_name))
+            if not document.signer or document.signer not in employees:
+                raise SigningError(gettext(
+                        'vb_signature.msg_sign_not_signer',
+                        document=document.rec_name,
+                        signer=document.signer.rec_name
+                        if document.signer else '-'))
+            document._check_main_file()
+
+    def draft_data(self):
+        """The main file with the fields of the clerk and both signatures,
+        reserved at the standard places when the draft has none"""
+        data = bytes(self.main_file().data)
+        try:
+            if not pades.has_reservation(data):
+                data = pades.reserve_fields(data,
+                    pades.standard_reservation(data))
+        except pades.SignatureError as error:
+            raise _signing_error(error)
+        return data
+
+    @classmethod
+    def sign_as_leader(cls, documents, certificate, secret_text=None):
+        """Sign the main files with the signer's key held by the server
+        (PKCS#12 or PKCS#11): one key session, one password or PIN, for
+        all the documents (batch signing)"""
+        user = Transaction().user
+        cls.check_signable(documents, user)
+        certificate.check_usable()
+        signed = []
+        with certificate.signer(secret_text) as signer:
+            for document in documents:
+                try:
+                    data = pades.sign_leader(document.draft_data(), signer,
+                        certificate.appearance(),
+                        tsa=document.company.tsa_url or None)
+                except pades.SignatureError as error:
+                    raise _signing_error(error)
+                signed.append((document, data))
+        for document, data in signed:
+            document.store_signed(document.main_file(), data, 'leader',
+                certificate)
+        cls.leader_signed(documents, certificate)
+
+    def store_signed(self, attachment, data, role, certificate):
+        "Keep the signed bytes of a file, check them and log the step"
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Audit = pool.get('vb.document.audit')
+        # The signing step writes files its user may not edit (a document
+        # under review, an issued one): it was checked above
+        with without_check_access(), Transaction().set_context(
+                vb_signature_checked=True):
+            Attachment.write([attachment], {'data': data})
+        report, = Attachment.verify_signatures([attachment])
+        Audit.record(self, 'sign', {
+                'file': attachment.name,
+                'role': role,
+                'certificate': certificate.serial if certificate else None,
+                'signer': certificate.subject_name if certificate else None,
+                'status': report.status,
+                })
+        return report
+
+    @classmethod
+    def leader_signed(cls, documents, certificate):
+        """The signer's signature is in the main files (hook: vb_workflow
+        approves the drafts under review)"""
+        cls.write(documents, {
+                'leader_signed_by': Transaction().user,
+                'leader_signed_at': dt.datetime.now(),
+                })
+
+    # Outgoing: number, date and the organization's signature ---------------
+
+    @classmethod
+    def _finish_files(cls, documents):
+        pool = Pool()
+        Certificate = pool.get('vb.signature.certificate')
+        super()._finish_files(documents)
+        files = cls._files_by_document(documents)
+        sealed = []
+        for document in documents:
+            mains = [f for f in files[document.id]
+                if f.document_role == 'main']
+            if not mains:
+                continue
+            data = bytes(mains[0].data)
+            if not leader_signed(data):
+                if pades.has_reservation(data):
+                    raise SigningError(gettext(
+                            'vb_signature.msg_issue_not_signed',
+                            document=document.rec_name))
+                # Signed on paper and scanned: nothing to seal
+                continue
+            certificate = Certificate.of_agency(document.company)
+            if not certificate:
+                raise SigningError(gettext(
+                        'vb_signature.msg_issue_no_certificate',
+                        agency=document.company.rec_name))
+            results = []
+            with certificate.signer() as signer:
+                try:
+                    results.append((mains[0], pades.seal(data, signer,
+                                certificate.appearance(),
+                                number=document.register_number,
+                                date=document.issued_date,
+                                tsa=document.company.tsa_url or None)))
+                    for annex in files[document.id]:
+                        if annex.document_role != 'annex' or not (
+                                annex.data and bytes(annex.data).startswith(
+                                    b'%PDF')):
+                            continue
+                        results.append((annex, pades.seal_annex(
+                                    bytes(annex.data), signer,
+                                    document.number_notation,
+                                    tsa=document.company.tsa_url or None)))
+                except pades.SignatureError as error:
+                    raise _signing_error(error)
+            for attachment, signed in results:
+                document.store_signed(attachment, signed, 'organization',
+                    certificate)
+            sealed.append(document)
+        if sealed:
+            cls.write(sealed, {'sealed_at': dt.datetime.now()})
+
+    # Incoming: the gate on receipt ------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    def check_signatures(cls, documents):
+        "Check the signatures of every PDF file of the documents again"
+        Attachment = Pool().get('ir.attachment')
+        files = [f for fs in cls._files_by_document(documents).values()
+            for f in fs if Attachment._is_document_pdf(f)]
+        Attachment.verify_signatures(files)
+
+    @classmethod
+    def signature_problems(cls, documents):
+        """{document: [reasons]} of the electronic incoming documents whose
+        files do not pass; files not yet checked are checked now"""
+        Attachment = Pool().get('ir.attachment')
+        electronic = [d for d in documents if d.direction == 'incoming'
+            and d.source in ELECTRONIC_SOURCES]
+        if not electronic:
+            return {}
+        files = cls._files_by_document(electronic)
+        unchecked = [f for fs in files.values() for f in fs
+            if Attachment._is_document_pdf(f)
+            and f.signature_status in {None, 'pending'}]
+        if unchecked:
+            Attachment.verify_signatures(unchecked)
+            files = cls._files_by_document(electronic)
+        problems = {}
+        for document in electronic:
+            reasons = []
+            for attachment in files[document.id]:
+                if not Attachment._is_document_pdf(attachment):
+                    continue
+                if attachment.signature_status == 'valid':
+                    continue
+                reason = (attachment.signature_reasons
+                    or gettext('vb_signature.msg_file_unsigned'))
+                reasons.append(f'{attachment.name}: {reason}')
+            if not any(f.document_role == 'main' for f in files[document.id]):
+                reasons.append(gettext('vb_signature.msg_no_main_file'))
+            if reasons:
+                problems[document] = reasons
+        return problems
+
+    @classmethod
+    @ModelView.button
+    def register_document(cls, documents):
+        pool = Pool()
+        Warning_ = pool.get('res.user.warning')
+        for document, reasons in cls.signature_problems(documents).items():
+            text = '\n'.join(reasons)
+            if (document.company.signature_policy or 'refuse') == 'refuse':
+                raise InvalidSignatureError(gettext(
+                        'vb_signature.msg_receipt_refuse',
+                        document=document.rec_name, reasons=text))
+            key = Warning_.format('vb_signature_invalid', [document])
+            if Warning_.check(key):
+                raise InvalidSignatureWarning(key, gettext(
+                        'vb_signature.msg_receipt_warn',
+                        document=document.rec_name, reasons=text))
+        super().register_document(documents)
+
+
+class Refuse(metaclass=PoolMeta):
+    __name__ = 'vb.document.refuse'
+
+    def default_start(self, fields):
+        "The reason is prefilled with the signature problems found"
+        default = getattr(super(), 'default_start', None)
+        values = default(fields) if default else {}
+        problems = self.model.signature_problems(self.records) if (
+            self.model.__name__ == 'vb.document') else {}
+        if problems:
+            values['reason'] = gettext('vb_signature.msg_refuse_reason',
+                reasons='\n'.join(r for rs in problems.values() for r in rs))
+        return values

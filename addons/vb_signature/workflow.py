@@ -1,0 +1,62 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""With vb_workflow: the signer's approval of a draft is the signing step.
+
+A signer with a usable personal certificate approves by signing ("Ký số"):
+the signature approves the draft; the plain "Approve" button is refused to
+them, so no draft leaves the chain unsigned by someone who can sign.
+A signer without a certificate approves as before (signature on paper).
+"""
+from trytond.i18n import gettext
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .exceptions import SigningError
+
+
+class Document(metaclass=PoolMeta):
+    __name__ = 'vb.document'
+
+    @classmethod
+    def _signable_states(cls):
+        return super()._signable_states() | {'review', 'approved'}
+
+    def _signer_step_open(self):
+        return any(a.kind == 'signer' for a in self._pending_approvals())
+
+    @classmethod
+    def check_signable(cls, documents, user_id):
+        super().check_signable(documents, user_id)
+        for document in documents:
+            if document.state == 'draft' and document.find_approval_chain():
+                raise SigningError(gettext(
+                        'vb_signature.msg_sign_submit_first',
+                        document=document.rec_name))
+            if document.state == 'review' and not (
+                    document._signer_step_open()):
+                raise SigningError(gettext(
+                        'vb_signature.msg_sign_not_yet',
+                        document=document.rec_name))
+
+    @classmethod
+    def _sign_on_approval(cls, documents, approval):
+        pool = Pool()
+        Certificate = pool.get('vb.signature.certificate')
+        super()._sign_on_approval(documents, approval)
+        user = Transaction().user
+        if Certificate.personal(user) is None:
+            return
+        for document in documents:
+            if not document.leader_signed_at:
+                raise SigningError(gettext(
+                        'vb_signature.msg_approve_by_signing',
+                        document=document.rec_name))
+
+    @classmethod
+    def leader_signed(cls, documents, certificate):
+        super().leader_signed(documents, certificate)
+        # Read again: the approval checks the signing just written
+        to_approve = [d for d in cls.browse([d.id for d in documents])
+            if d.state == 'review' and d._signer_step_open()]
+        for document in to_approve:
+            cls.approve_review([document])
