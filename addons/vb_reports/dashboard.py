@@ -8,7 +8,7 @@ shown as graphs in the web client, each an aggregate over the documents:
   week (Monday of the week of the arrival / document date);
 - vb.reports.dashboard.overdue (with vb_workflow): open "lead"
   assignments past their deadline (before today, UTC) by unit (the
-  assignment's, else the officer's).
+  assignment's, else the officer's), cancelled documents left out.
 
 Each row carries its agency: the global rule of the agencies
 (``company in companies``) restricts them like the documents, and the
@@ -93,17 +93,22 @@ class DocumentWeek(ModelSQL, ModelView):
         incoming = document.direction == 'incoming'
         date = Case((incoming, document.arrival_date),
             else_=document.issued_date)
-        week = week_start(date)
         one, zero = Cast(Literal(1), 'INTEGER'), Cast(Literal(0), 'INTEGER')
-        return document.select(
-            Min(document.id).as_('id'), *_audit(),
+        # The week in a sub-query: PostgreSQL does not recognise the same
+        # expression with its parameters in GROUP BY
+        dated = document.select(document.id.as_('id'),
             document.company.as_('company'),
-            week.as_('week'),
-            Sum(Case((incoming, one), else_=zero)).as_('incoming'),
-            Sum(Case((incoming, zero), else_=one)).as_('outgoing'),
+            week_start(date).as_('week'),
+            Case((incoming, one), else_=zero).as_('incoming'),
             where=(document.register_number != Null)
-            & (document.state != 'cancelled') & (date != Null),
-            group_by=[document.company, week])
+            & (document.state != 'cancelled') & (date != Null))
+        return dated.select(
+            Min(dated.id).as_('id'), *_audit(),
+            dated.company.as_('company'),
+            dated.week.as_('week'),
+            Sum(dated.incoming).as_('incoming'),
+            Sum(one - dated.incoming).as_('outgoing'),
+            group_by=[dated.company, dated.week])
 
 
 class OverdueUnit(ModelSQL, ModelView):
@@ -124,11 +129,13 @@ class OverdueUnit(ModelSQL, ModelView):
     def table_query(cls):
         pool = Pool()
         assignment = pool.get('vb.document.assignment').__table__()
+        document = pool.get('vb.document').__table__()
         user = pool.get('res.user').__table__()
         employee = pool.get('company.employee').__table__()
         unit = Coalesce(assignment.unit, employee.unit)
-        return assignment.join(user, 'LEFT',
-            condition=assignment.user == user.id
+        return assignment.join(document,
+            condition=assignment.document == document.id
+            ).join(user, 'LEFT', condition=assignment.user == user.id
             ).join(employee, 'LEFT', condition=user.employee == employee.id
             ).select(
                 Min(assignment.id).as_('id'), *_audit(),
@@ -136,6 +143,7 @@ class OverdueUnit(ModelSQL, ModelView):
                 unit.as_('unit'),
                 Count(assignment.id).as_('count'),
                 where=(assignment.role == 'lead')
+                & (document.state != 'cancelled')
                 & assignment.state.in_(['pending', 'processing'])
                 & (assignment.deadline != Null)
                 & (assignment.deadline < CurrentDate()),

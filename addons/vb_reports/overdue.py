@@ -5,20 +5,18 @@ assignments past their deadline, by unit and officer, with the days
 overdue. Registered only with vb_workflow (tryton.cfg
 ``[register vb_workflow]``), which records the assignments.
 
-For a period [start, end] and the cut-off day C = min(end, today), an item
-is listed when its deadline falls in the period, is before C, and the item
-was still open at the end of C:
+For a period [start, end], as of today: an item is listed when its
+deadline falls in the period and is before today, and it is still open:
 
 - "lead" assignments of the agency (vb.document.assignment) still to do or
-  in progress, or done/closed/passed on/returned after C; an assignment to
-  a unit is listed under the unit, one to a person under the person's
-  unit (their employee's);
-- registered incoming documents whose processing was not completed at C
-  and that had no such open lead assignment (waiting for the leader, or
-  whose handlers finished but the document was not completed): under
+  in progress; an assignment to a unit is listed under the unit, one to a
+  person under the person's unit (their employee's);
+- registered incoming documents whose processing is not completed and
+  that have no open lead assignment (waiting for the leader, or whose
+  handlers finished but the document was not completed): under
   "Chưa giao xử lý hoặc chờ hoàn thành".
 
-Days overdue = C − deadline (calendar days). The rows are read with one
+Days overdue = today − deadline (calendar days). The rows are read with one
 SQL query (columns only, no records loaded); the counts of each unit and
 officer are distinct documents.
 """
@@ -30,8 +28,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
-from .common import (
-    PeriodStartMixin, RenderedReport, agency_heading, day_bounds)
+from .common import PeriodStartMixin, RenderedReport, agency_heading
 from .render import DATE, INT, SUM, TEXT, Column, Report, Row
 from .render import period_line
 
@@ -40,7 +37,6 @@ UNASSIGNED = 'Chưa giao xử lý hoặc chờ hoàn thành'
 NO_OFFICER = 'Giao cho đơn vị (chưa giao cán bộ)'
 NO_UNIT = 'Cán bộ chưa thuộc đơn vị nào'
 OPEN = ['pending', 'processing']
-FINISHED = ['done', 'closed', 'transferred', 'returned']
 OPEN_DOCUMENT = [None, 'submitted', 'assigned', 'processing']
 
 
@@ -51,7 +47,8 @@ class Overdue(Model):
 
     @classmethod
     def cutoff(cls, end):
-        return min(end, Pool().get('ir.date').today())
+        "The day the list is drawn up: today (the items open now)"
+        return Pool().get('ir.date').today()
 
     @classmethod
     def items(cls, agency, start, end):
@@ -64,11 +61,9 @@ class Overdue(Model):
         user = pool.get('res.user').__table__()
         employee = pool.get('company.employee').__table__()
         cutoff = cls.cutoff(end)
-        _, after = day_bounds(cutoff, cutoff)
         cursor = Transaction().connection.cursor()
 
-        still_open = assignment.state.in_(OPEN) | (
-            assignment.state.in_(FINISHED) & (assignment.done_at >= after))
+        still_open = assignment.state.in_(OPEN)
         lead = ((assignment.company == agency.id)
             & (assignment.role == 'lead') & still_open
             & (assignment.deadline != Null)
@@ -93,9 +88,7 @@ class Overdue(Model):
             & (assignment.role == 'lead') & still_open)
         not_done = document.processing_state.in_(
             [s for s in OPEN_DOCUMENT if s]) | (
-            document.processing_state == Null) | (
-            document.processing_state.in_(['done', 'returned'])
-            & (document.completed_at >= after))
+            document.processing_state == Null)
         cursor.execute(*document.select(
                 Literal(None), Literal(None), document.id,
                 document.register_number, document.number_notation,
