@@ -115,6 +115,18 @@ def drop(name):
     shutil.rmtree(VAR / 'db' / name, ignore_errors=True)
 
 
+def execute(name, sql, params=()):
+    """Run one statement in database name, behind the server's back: for
+    tests that need a state no user can reach (a request past its time).
+    sql uses %s placeholders."""
+    if is_postgresql():
+        _pg(backend_uri() + name, sql, params)
+    else:
+        import sqlite3
+        with sqlite3.connect(VAR / 'db' / f'{name}.sqlite') as conn:
+            conn.execute(sql.replace('%s', '?'), params)
+
+
 def demo_database(name, key, departments=3, communes=3):
     """A fresh demo database called name, cloned from a template per key.
 

@@ -21,7 +21,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import pades
 from .exceptions import RemoteSigningError
@@ -119,6 +119,13 @@ class Request(Workflow, ModelSQL, ModelView):
             raise RemoteSigningError(gettext(
                     'vb_signature.msg_request_wrong_certificate',
                     certificate=certificate.rec_name))
+        # Requests are written by the server only (users read their own)
+        with without_check_access():
+            return cls._prepare(documents, certificate)
+
+    @classmethod
+    def _prepare(cls, documents, certificate):
+        user = Transaction().user
         # A new request replaces the open one of the same document
         cls.cancel(cls.search([
                     ('document', 'in', [d.id for d in documents]),
@@ -204,7 +211,9 @@ class Request(Workflow, ModelSQL, ModelView):
             raise RemoteSigningError(gettext('vb_signature.msg_request_file_changed',
                     document=self.document.rec_name))
         try:
-            data = pades.embed_external(bytes(self.prepared),
+            with without_check_access():
+                prepared = bytes(self.__class__(self.id).prepared)
+            data = pades.embed_external(prepared,
                 json.loads(self.pending), signature=signature, cms=cms,
                 tsa=self.company.tsa_url or None)
         except pades.SignatureError as error:
@@ -214,11 +223,12 @@ class Request(Workflow, ModelSQL, ModelView):
         Document.check_signable([document], self.user.id)
         report = document.store_signed(self.attachment, data, 'leader',
             self.certificate)
-        self.__class__.write([self], {
-                'state': 'done',
-                'done_at': dt.datetime.now(),
-                'prepared': None,
-                })
+        with without_check_access():
+            self.__class__.write([self], {
+                    'state': 'done',
+                    'done_at': dt.datetime.now(),
+                    'prepared': None,
+                    })
         Document.leader_signed([document], self.certificate)
         return report
 
@@ -243,7 +253,8 @@ class Request(Workflow, ModelSQL, ModelView):
                     ])
         requests = [r for r in requests if r.state == 'pending']
         if requests:
-            cls.write(requests, {'state': 'expired', 'prepared': None})
+            with without_check_access():
+                cls.write(requests, {'state': 'expired', 'prepared': None})
         return requests
 
 
