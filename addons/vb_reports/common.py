@@ -39,6 +39,20 @@ def day_bounds(start, end):
         dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
 
 
+def local_bounds(agency, start, end):
+    """day_bounds in the agency's time zone, as the naive UTC datetimes
+    trytond stores (create_date, numbered_at…): the days of Vietnam are
+    from 17:00 UTC the day before."""
+    from zoneinfo import ZoneInfo
+    zone = dt.timezone.utc
+    if agency is not None and getattr(agency, 'timezone', None):
+        zone = ZoneInfo(agency.timezone)
+    return tuple(
+        d.replace(tzinfo=zone).astimezone(dt.timezone.utc).replace(
+            tzinfo=None)
+        for d in day_bounds(start, end))
+
+
 def previous_period(start, end):
     "The period of the same length just before [start, end]"
     length = end - start + dt.timedelta(days=1)

@@ -28,7 +28,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .common import (
-    PeriodStartMixin, RenderedReport, agency_heading, day_bounds)
+    PeriodStartMixin, RenderedReport, agency_heading, local_bounds)
 from .render import DATE, INT, SUM, TEXT, Column, Report, Row
 from .render import period_line
 
@@ -58,7 +58,7 @@ class TaskFigures(Model):
 
     @classmethod
     def _where(cls, task, agency, start, end):
-        _, after = day_bounds(end, end)
+        _, after = local_bounds(agency, end, end)
         return ((task.company == agency.id) & (task.state != 'cancelled')
             & (task.create_date < after)
             & ((task.state != 'done') | (task.completion_date == Null)
@@ -83,7 +83,7 @@ class TaskFigures(Model):
         pool = Pool()
         task = pool.get('vb.task').__table__()
         deadline = pool.get('vb.task.deadline').__table__()
-        _, after = day_bounds(end, end)
+        _, after = local_bounds(agency, end, end)
         one, zero = Cast(Literal(1), 'INTEGER'), Cast(Literal(0), 'INTEGER')
         extensions = deadline.select(deadline.task.as_('task'),
             Count(deadline.id).as_('count'),
@@ -117,7 +117,7 @@ class TaskFigures(Model):
         pool = Pool()
         task = pool.get('vb.task').__table__()
         deadline = pool.get('vb.task.deadline').__table__()
-        _, after = day_bounds(end, end)
+        _, after = local_bounds(agency, end, end)
         on_time, late, open_, overdue = cls._status(task, end)
         def text(value):
             return Cast(Literal(value), 'VARCHAR')

@@ -19,6 +19,9 @@ Figures, each an SQL aggregate grouped by agency, over [start, end]:
   from their registration (``numbered_at``) to completion
   (``completed_at``); without it both are unknown (empty).
 
+The times (logins, numbering, completion: naive UTC in the database) are
+compared with the days of the time zone of the report's agency.
+
 Ranking: by the documents handled (registered + issued + processed), then
 the active users; agencies with none are listed last, unranked.
 """
@@ -40,7 +43,7 @@ from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .common import (
     AgencyTreeReport, PeriodStartMixin, agency_heading, agency_scope,
-    day_bounds, previous_period, previous_week, rank)
+    local_bounds, previous_period, previous_week, rank)
 from .render import (
     INT, NUMBER, SUM, TEXT, Column, Report, render_pdf, render_xlsx)
 from .render import period_line
@@ -75,13 +78,14 @@ class Usage(Model):
         return False
 
     @classmethod
-    def figures(cls, agency_ids, start, end):
+    def figures(cls, agency_ids, start, end, zone=None):
         """{agency id: {figure: value}}: FIGURES, plus days_sum and
-        days_count (processing time) with vb_workflow."""
+        days_count (processing time) with vb_workflow. Times are compared
+        with the days of the time zone of the agency zone."""
         pool = Pool()
         login = pool.get('vb.reports.login').__table__()
         document = pool.get('vb.document').__table__()
-        first, next_day = day_bounds(start, end)
+        first, next_day = local_bounds(zone, start, end)
         ids = list(agency_ids)
         result = {i: dict.fromkeys(FIGURES, 0) for i in ids}
         if not ids:
@@ -130,7 +134,7 @@ class Usage(Model):
             result[company]['registered'] = int(registered or 0)
             result[company]['issued'] = int(issued or 0)
         for company, values in cls.processing_figures(
-                ids, start, end).items():
+                ids, first, next_day).items():
             result[company].update(values)
         if not cls.has_workflow():
             for values in result.values():
@@ -138,8 +142,9 @@ class Usage(Model):
         return result
 
     @classmethod
-    def processing_figures(cls, agency_ids, start, end):
-        "{agency id: {processed, days_sum, days_count}}: none"
+    def processing_figures(cls, agency_ids, first, next_day):
+        """{agency id: {processed, days_sum, days_count}} of the documents
+        completed in [first, next_day): none"""
         return {}
 
     @classmethod
@@ -195,9 +200,8 @@ class UsageWorkflow(metaclass=PoolMeta):
         return True
 
     @classmethod
-    def processing_figures(cls, agency_ids, start, end):
+    def processing_figures(cls, agency_ids, first, next_day):
         document = Pool().get('vb.document').__table__()
-        first, next_day = day_bounds(start, end)
         one = Cast(Literal(1), 'INTEGER')
         zero = Cast(Literal(0), 'INTEGER')
         timed = document.numbered_at != Null
@@ -261,12 +265,13 @@ def usage_columns():
     return columns
 
 
-def usage_rows(agencies, start, end):
+def usage_rows(agencies, start, end, zone=None):
     """(ranked row dicts, totals of the average processing times)"""
     Usage = Pool().get('vb.reports.usage')
     ids = [a.id for a in agencies]
-    current = Usage.figures(ids, start, end)
-    previous = Usage.figures(ids, *previous_period(start, end))
+    zone = zone or (agencies[0] if agencies else None)
+    current = Usage.figures(ids, start, end, zone)
+    previous = Usage.figures(ids, *previous_period(start, end), zone)
     rows = []
     for agency in agencies:
         now, before = current[agency.id], previous[agency.id]
@@ -298,7 +303,7 @@ def usage_rows(agencies, start, end):
 def usage_report(agency, agencies, start, end):
     "The render.Report of report 5 (no access check: callers do it)"
     Usage = Pool().get('vb.reports.usage')
-    rows, totals = usage_rows(agencies, start, end)
+    rows, totals = usage_rows(agencies, start, end, agency)
     before = previous_period(start, end)
     notes = ['Tăng, giảm: so với kỳ trước, ' + period_line(*before).lower()
         + '.',

@@ -111,6 +111,10 @@ class ExchangeTestCase(unittest.TestCase):
         drop_db()
         activate_module('vb_reports')
 
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
     @with_transaction()
     def test_exchange_province(self):
         p = Province()
@@ -243,6 +247,10 @@ class ExchangeWorkflowLGSPTestCase(unittest.TestCase):
         drop_db()
         activate_module(['vb_reports', 'vb_workflow', 'vb_lgsp'])
 
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
     @with_transaction()
     def test_exchange_with_lgsp_and_workflow(self):
         pool = Pool()
@@ -276,6 +284,10 @@ class UsageTestCase(unittest.TestCase):
     def setUpClass(cls):
         drop_db()
         activate_module(['vb_reports', 'vb_workflow'])
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
 
     def _week(self):
         """Week of Monday 9 March 2026, against the week before.

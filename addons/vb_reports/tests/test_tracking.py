@@ -32,6 +32,10 @@ class TrackingTestCase(unittest.TestCase):
         drop_db()
         activate_module(['vb_reports', 'vb_workflow'])
 
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
     def _agency(self):
         Unit = Pool().get('vb.unit')
         self.ubnd = create_agency("UBND tỉnh Hải Vân", '000.00.00.H99',
