@@ -8,6 +8,7 @@ them, so no draft leaves the chain unsigned by someone who can sign.
 A signer without a certificate approves as before (signature on paper).
 """
 from trytond.i18n import gettext
+from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -39,15 +40,27 @@ class Document(metaclass=PoolMeta):
                         document=document.rec_name))
 
     @classmethod
-    def _sign_on_approval(cls, documents, approval):
+    @ModelView.button
+    def approve_review(cls, documents, comment=None):
+        # Checked before any decision is recorded
+        cls._check_approval_by_signing(documents)
+        super().approve_review(documents, comment=comment)
+
+    @classmethod
+    def _check_approval_by_signing(cls, documents):
+        "The signer with a certificate must approve by signing"
         pool = Pool()
         Certificate = pool.get('vb.signature.certificate')
-        super()._sign_on_approval(documents, approval)
+        User = pool.get('res.user')
         user = Transaction().user
         if Certificate.personal(user) is None:
             return
+        employees = set(User(user).employees)
         for document in documents:
-            if not document.leader_signed_at:
+            if (document.state == 'review'
+                    and not document.leader_signed_at
+                    and document.signer in employees
+                    and document._signer_step_open()):
                 raise SigningError(gettext(
                         'vb_signature.msg_approve_by_signing',
                         document=document.rec_name))

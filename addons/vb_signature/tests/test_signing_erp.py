@@ -1,0 +1,262 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""The signing steps in the ERP: approval by signing, batch signing, keys
+on a PKCS#11 token, secrets outside the database, expiry warnings"""
+import datetime as dt
+import os
+import shutil
+import stat
+import tempfile
+import unittest
+
+from trytond.config import config
+from trytond.modules.vb_document.tests import (
+    as_user, create_agency, create_staff, minimal_pdf)
+from trytond.modules.vb_signature import secret
+from trytond.modules.vb_signature.exceptions import SigningError
+from trytond.modules.vb_signature.pades.testpki import (
+    PASSWORD, PIN, PKIServer, TestPKI, softhsm_library, softhsm_token)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
+
+PDF = minimal_pdf('Du thao')
+
+
+class SigningTestCase(unittest.TestCase):
+    "Test the signing steps of vb_signature with vb_workflow"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(['vb_signature', 'vb_workflow'])
+        cls.server = PKIServer().start()
+        cls.directory = tempfile.mkdtemp()
+        cls.pki = cls.server.attach(TestPKI(cls.server.url, cls.directory))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.directory, ignore_errors=True)
+
+    def _setup(self):
+        pool = Pool()
+        Trust = pool.get('vb.signature.trust')
+        Certificate = pool.get('vb.signature.certificate')
+        Trust.create([{'certificate': self.pki.der('root'), 'kind': 'root'}])
+        agency = create_agency("UBND tỉnh Hải Vân", '000.00.00.H99', 'UBND')
+        leader = create_staff(agency, 'ct', ['leader'])
+        clerk = create_staff(agency, 'vt', ['clerk'])
+        author = create_staff(agency, 'cv', ['officer'])
+        Certificate.create([{
+                    'owner': 'organization', 'company': agency.id,
+                    'user': None, 'method': 'pkcs12',
+                    'pkcs12': self.pki.pkcs12('org'),
+                    'secret': PASSWORD.decode(),
+                    'image': TestPKI.seal_png(),
+                    }])
+        return {'agency': agency, 'leader': leader, 'clerk': clerk,
+            'author': author}
+
+    def _personal(self, r, **values):
+        Certificate = Pool().get('vb.signature.certificate')
+        certificate, = Certificate.create([{
+                    'owner': 'personal', 'company': r['agency'].id,
+                    'user': r['leader'].id, 'method': 'pkcs12',
+                    'pkcs12': self.pki.pkcs12('leader'),
+                    'check_secret': PASSWORD.decode(),
+                    'image': TestPKI.signature_png(), **values}])
+        return certificate
+
+    def _draft(self, r, subject="Quyết định thử nghiệm"):
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment = pool.get('ir.attachment')
+        Type = pool.get('vb.document.type')
+        decision, = Type.search([('code', '=', 'quyet_dinh')])
+        with as_user(r['author'], check_access=False):
+            document, = Document.create([{
+                        'company': r['agency'].id, 'direction': 'outgoing',
+                        'type': decision.id, 'subject': subject,
+                        'signer': r['leader'].employee.id,
+                        'recipients_text': "- Lưu: VT.",
+                        }])
+            Attachment.create([{'name': 'du-thao.pdf', 'data': PDF,
+                        'document_role': 'main',
+                        'resource': str(document)}])
+        return Document(document.id)
+
+    def _chain(self, r):
+        Chain = Pool().get('vb.approval.chain')
+        Chain.create([{'company': r['agency'].id, 'name': "Trình ký",
+                    'steps': [('create', [{'sequence': 1, 'stage': 1,
+                                    'name': "Lãnh đạo ký",
+                                    'kind': 'signer'}])]}])
+
+    @with_transaction()
+    def test_signer_approves_by_signing(self):
+        "With a certificate the signer approves by signing, not by a click"
+        Document = Pool().get('vb.document')
+        r = self._setup()
+        certificate = self._personal(r)
+        self._chain(r)
+        draft = self._draft(r)
+        with as_user(r['leader'], check_access=False), \
+                self.assertRaises(SigningError):
+            Document.sign_as_leader([draft], certificate, PASSWORD.decode())
+        with as_user(r['author'], check_access=False):
+            Document.do_submit_review([draft])
+        with as_user(r['leader'], check_access=False), \
+                self.assertRaises(SigningError):
+            Document.approve_review([Document(draft.id)])
+        self.assertEqual(Document(draft.id).state, 'review')
+        with as_user(r['leader'], check_access=False):
+            Document.sign_as_leader([Document(draft.id)], certificate,
+                PASSWORD.decode())
+        draft = Document(draft.id)
+        self.assertEqual(draft.state, 'approved')
+        self.assertEqual(draft.signature_status, 'valid')
+        self.assertEqual(draft.leader_signed_by, r['leader'])
+        with as_user(r['clerk'], check_access=False):
+            Document.issue([draft])
+        draft = Document(draft.id)
+        self.assertEqual(draft.state, 'issued')
+        self.assertEqual(sorted((s.kind, s.status)
+                for s in draft.signature_lines),
+            [('leader', 'valid'), ('organization', 'valid')])
+
+    @with_transaction()
+    def test_signer_without_certificate_approves_on_paper(self):
+        "A signer without certificate approves by the button as before"
+        Document = Pool().get('vb.document')
+        r = self._setup()
+        self._chain(r)
+        draft = self._draft(r)
+        with as_user(r['author'], check_access=False):
+            Document.do_submit_review([draft])
+        with as_user(r['leader'], check_access=False):
+            Document.approve_review([Document(draft.id)])
+        self.assertEqual(Document(draft.id).state, 'approved')
+        # The clerk issues the paper-signed scan: nothing to seal
+        with as_user(r['clerk'], check_access=False):
+            Document.issue([Document(draft.id)])
+        self.assertIsNone(Document(draft.id).sealed_at)
+
+    @with_transaction()
+    def test_batch_signing_one_password(self):
+        "All the drafts are signed with one password; a wrong one signs none"
+        Document = Pool().get('vb.document')
+        r = self._setup()
+        certificate = self._personal(r)
+        drafts = [self._draft(r, f"Quyết định {i}") for i in range(3)]
+        with as_user(r['leader'], check_access=False):
+            with self.assertRaises(SigningError):
+                Document.sign_as_leader(drafts, certificate, 'sai')
+            self.assertEqual([Document(d.id).leader_signed_at
+                    for d in drafts], [None] * 3)
+            Document.sign_as_leader(drafts, certificate, PASSWORD.decode())
+        self.assertEqual([Document(d.id).signature_status for d in drafts],
+            ['valid'] * 3)
+
+    @with_transaction()
+    def test_only_the_signer_signs(self):
+        Document = Pool().get('vb.document')
+        r = self._setup()
+        certificate = self._personal(r)
+        draft = self._draft(r)
+        with as_user(r['clerk'], check_access=False), \
+                self.assertRaises(SigningError):
+            Document.sign_as_leader([draft], certificate, PASSWORD.decode())
+
+    @unittest.skipUnless(softhsm_library(), "SoftHSM2 is not installed")
+    @with_transaction()
+    def test_organization_key_on_a_token(self):
+        "The clerk seals with the agency's key on a PKCS#11 token (HSM)"
+        pool = Pool()
+        Certificate = pool.get('vb.signature.certificate')
+        Document = pool.get('vb.document')
+        r = self._setup()
+        Certificate.write(Certificate.search(
+                [('owner', '=', 'organization')]), {'active': False})
+        token = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, token, ignore_errors=True)
+        old = os.environ.get('SOFTHSM2_CONF')
+        softhsm_token(token, self.pki, ['org'])
+        self.addCleanup(lambda: os.environ.__setitem__('SOFTHSM2_CONF', old)
+            if old else os.environ.pop('SOFTHSM2_CONF', None))
+        Certificate.create([{
+                    'owner': 'organization', 'company': r['agency'].id,
+                    'user': None, 'method': 'pkcs11',
+                    'certificate': self.pki.der('org'),
+                    'pkcs11_library': softhsm_library(),
+                    'token_label': 'VN-TOKEN', 'key_label': 'org',
+                    'secret': PIN, 'image': TestPKI.seal_png(),
+                    }])
+        certificate = self._personal(r)
+        draft = self._draft(r)
+        with as_user(r['leader'], check_access=False):
+            Document.sign_as_leader([draft], certificate, PASSWORD.decode())
+        with as_user(r['clerk'], check_access=False):
+            Document.issue([Document(draft.id)])
+        draft = Document(draft.id)
+        self.assertEqual(draft.signature_status, 'valid')
+        self.assertIn('organization', [s.kind for s in draft.signature_lines])
+
+    @with_transaction()
+    def test_secret_outside_the_database(self):
+        "Secrets are encrypted with a key kept in a file only the server reads"
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+        old = config.get('database', 'path')
+        config.set('database', 'path', directory)
+        self.addCleanup(config.set, 'database', 'path', old)
+        token = secret.encrypt('mật khẩu')
+        self.assertNotIn('mật khẩu', token)
+        self.assertEqual(secret.decrypt(token), 'mật khẩu')
+        mode = os.stat(os.path.join(directory, secret.KEY_FILE)).st_mode
+        self.assertEqual(stat.S_IMODE(mode), 0o600)
+        os.remove(os.path.join(directory, secret.KEY_FILE))
+        with self.assertRaises(secret.SecretError):
+            secret.decrypt(token)
+
+    @with_transaction()
+    def test_key_file_not_readable(self):
+        "Nobody reads a key file or a secret back through the client"
+        pool = Pool()
+        Certificate = pool.get('vb.signature.certificate')
+        r = self._setup()
+        certificate = self._personal(r, secret=PASSWORD.decode())
+        with as_user(r['leader']):
+            values, = Certificate.read([certificate.id],
+                ['pkcs12', 'secret', 'secret_stored', 'key_stored'])
+            self.assertEqual((values['pkcs12'], values['secret'],
+                    values['secret_stored'], values['key_stored']),
+                (None, None, True, True))
+            Key = pool.get('vb.signature.key')
+            with self.assertRaises(Exception):
+                Key.search([])
+
+    @with_transaction()
+    def test_expiry_warning(self):
+        "Owners are warned 30 days ahead, once"
+        pool = Pool()
+        Certificate = pool.get('vb.signature.certificate')
+        r = self._setup()
+        certificate = self._personal(r)
+        self.assertEqual(Certificate.notify_expiring(), [])
+        soon = dt.datetime.utcnow() + dt.timedelta(days=10)
+        Certificate.write([certificate], {})
+        # The facts come from the certificate: move its end date as if
+        # the certificate expired in ten days
+        table = Certificate.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.not_after], [soon],
+                where=table.id == certificate.id))
+        Transaction().user_notifications.clear()
+        self.assertEqual(Certificate.notify_expiring(), [certificate])
+        labels = [(int(n.user), n.label)
+            for n in Transaction().user_notifications]
+        self.assertEqual([u for u, _ in labels], [r['leader'].id])
+        self.assertEqual(Certificate(certificate.id).status, 'expiring')
+        self.assertEqual(Certificate.notify_expiring(), [])
+
+
