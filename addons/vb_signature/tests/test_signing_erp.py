@@ -260,3 +260,36 @@ class SigningTestCase(unittest.TestCase):
         self.assertEqual(Certificate.notify_expiring(), [])
 
 
+
+    @with_transaction()
+    def test_handover_adds_archive_timestamp(self):
+        "Handing a dossier over adds validation data and a timestamp (B-LTA)"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Company = pool.get('company.company')
+        Plan = pool.get('vb.dossier.plan')
+        PlanLine = pool.get('vb.dossier.plan.line')
+        Dossier = pool.get('vb.dossier')
+        Handover = pool.get('vb.dossier.handover')
+        r = self._setup()
+        Company.write([r['agency']], {'tsa_url': self.server.tsa_url})
+        certificate = self._personal(r)
+        draft = self._draft(r)
+        with as_user(r['leader'], check_access=False):
+            Document.sign_as_leader([draft], certificate, PASSWORD.decode())
+        with as_user(r['clerk'], check_access=False):
+            Document.issue([Document(draft.id)])
+        plan, = Plan.create([{'company': r['agency'].id, 'year': 2026,
+                    'lines': [('create', [{'notation': '01.VP',
+                                    'title': "Hồ sơ chữ ký số",
+                                    'retention_permanent': True}])]}])
+        line, = plan.lines
+        dossier = Dossier(PlanLine.open_dossier([line])['res_id'][0])
+        Document.write([Document(draft.id)], {'dossier': dossier.id})
+        Dossier.close([dossier])
+        with as_user(r['clerk'], check_access=False):
+            Handover.export([Dossier(dossier.id)])
+        document = Document(draft.id)
+        kinds = sorted(s.kind for s in document.signature_lines)
+        self.assertEqual(kinds, ['leader', 'organization', 'timestamp'])
+        self.assertEqual(document.signature_status, 'valid')
