@@ -16,3 +16,8 @@ class ExchangeError(UserError):
 class PackageError(UserError):
     "A document cannot be turned into an edXML package"
     pass
+
+
+class ChannelError(UserError):
+    "An item posted to an inbound channel is refused"
+    pass

@@ -14,4 +14,6 @@ class Cron(metaclass=PoolMeta):
                     "Read the Inboxes of the Document Axes"),
                 ('vb.lgsp.connection|synchronise_directories',
                     "Synchronise the Agency Directories of the Axes"),
+                ('vb.document|retry_channel_answers',
+                    "Post Again the Answers to the Inbound Channels"),
                 ])
