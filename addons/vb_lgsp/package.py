@@ -12,7 +12,8 @@ from trytond.pool import Pool
 
 from .edxml import (
     Attachment, Business, BusinessKind, DocumentCode, DocumentPackage,
-    DocumentType, EdxmlError, OtherInfo, ResponseFor, SignerInfo, StaffInfo,
+    DocumentType, EdxmlError, OtherInfo, Replacement, ResponseFor,
+    SignerInfo, StaffInfo,
     StatusCode, StatusPackage, SteeringType, TraceHeader, VN_TZ, build,
     make_document_id, now_vn, priority_for_urgency, split_document_id)
 from .exceptions import PackageError
@@ -105,8 +106,36 @@ def document_package(document):
         # built: a package built again is the same bytes
         traces=[TraceHeader(document.company.identifier_code,
                 to_vietnam_time(document.numbered_at))],
-        business=Business(kind=BusinessKind.NEW),
+        business=business_of(document),
         attachments=_files(document))
+
+
+def business_of(document):
+    """What the package does (spec §1.12): a document that revokes or
+    replaces documents this agency sent is sent as a revocation
+    (BussinessDocType 1) or a replacement (3) of them, else as new"""
+    relations = [r for r in getattr(document, 'relations', [])
+        if r.kind in {'revoke', 'replace'}
+        and r.target.direction == 'outgoing'
+        and r.target.company == document.company]
+    replaced = [r for r in relations if r.kind == 'replace']
+    revoked = [r for r in relations if r.kind == 'revoke']
+    if replaced:
+        return Business(kind=BusinessKind.REPLACE,
+            reason=(replaced[0].note or document.subject)[:500],
+            replacements=[Replacement(
+                    document_id=(r.target.lgsp_document_id
+                        or document_id(r.target)),
+                    organ_ids=[line.agency.identifier_code
+                        for line in r.target.recipients
+                        if line.agency.identifier_code])
+                for r in replaced])
+    if revoked:
+        target = revoked[0].target
+        return Business(kind=BusinessKind.REVOKE,
+            document_id=target.lgsp_document_id or document_id(target),
+            reason=(revoked[0].note or document.subject)[:500])
+    return Business(kind=BusinessKind.NEW)
 
 
 def build_for(package, recipient_agency, document=None):

@@ -130,7 +130,10 @@ def _store_document(message, package):
             codes=', '.join(r.organ_id for r in package.recipients))
         return
     message.company = agency
-    if package.kind != BusinessKind.NEW:
+    if package.kind == BusinessKind.REVOKE:
+        _store_revocation(message, package, agency)
+        return
+    if package.kind not in {BusinessKind.NEW, BusinessKind.REPLACE}:
         message.state = 'ignored'
         message.error = gettext('vb_lgsp.msg_business_not_supported',
             kind=message.business)
@@ -150,11 +153,55 @@ def _store_document(message, package):
     document, = Document.create([_document_values(message, package, agency,
                 issuer)])
     _attach_files(document, package)
+    if package.kind == BusinessKind.REPLACE:
+        _link_replaced(document, package)
     message.state = 'stored'
     message.document = document
     message.save()
     Message.queue_status(document, '01')
     document.notify_clerks()
+
+
+def _received(agency, sender_code, document_ids):
+    "Our incoming documents of agency received from sender under ids"
+    Document = Pool().get('vb.document')
+    return Document.search([
+            ('company', '=', agency.id),
+            ('direction', '=', 'incoming'),
+            ('lgsp_sender_code', '=', sender_code),
+            ('lgsp_document_id', 'in', list(document_ids)),
+            ])
+
+
+def _store_revocation(message, package, agency):
+    """The sender revoked a document it sent us (BussinessDocType 1): the
+    clerk applies it (15, the document is cancelled) or refuses (16)"""
+    revoked = package.business.document_id
+    documents = _received(agency, package.sender.organ_id, [revoked])
+    if not documents:
+        message.state = 'ignored'
+        message.error = gettext('vb_lgsp.msg_withdrawal_unmatched',
+            document=revoked)
+        return
+    reason = package.business.reason or package.subject
+    recorded = [d for d in documents
+        if d.receive_withdrawal(reason, kind='revoke')]
+    message.document = documents[0]
+    message.state = 'stored' if recorded else 'duplicate'
+
+
+def _link_replaced(document, package):
+    """A replacement (BussinessDocType 3): the new document replaces the
+    ones it names; the relation takes effect when it is registered, and
+    their handlers are told then (vb_document's relations)"""
+    Relation = Pool().get('vb.document.relation')
+    replaced = _received(document.company, package.sender.organ_id,
+        [r.document_id for r in package.business.replacements])
+    if replaced:
+        Relation.create([{'document': document.id, 'kind': 'replace',
+                    'target': old.id,
+                    'note': package.business.reason or None}
+                for old in replaced])
 
 
 def _document_values(message, package, agency, issuer):
@@ -279,7 +326,8 @@ def _store_withdrawal(message, package):
         message.error = gettext('vb_lgsp.msg_withdrawal_unmatched',
             document=response.document_id)
         return
-    recorded = [d for d in documents if d.receive_withdrawal(package)]
+    recorded = [d for d in documents
+        if d.receive_withdrawal(package.description, kind='withdraw')]
     message.company = documents[0].company
     message.document = documents[0]
     message.state = 'stored' if recorded else 'duplicate'

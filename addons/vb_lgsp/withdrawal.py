@@ -16,6 +16,11 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ExchangeError
 
+WITHDRAWAL_KINDS = [
+    (None, ""),
+    ('withdraw', "Withdrawal (Status 13)"),
+    ('revoke', "Revocation"),
+    ]
 WITHDRAWAL_STATES = [
     (None, ""),
     ('requested', "Withdrawal Requested"),
@@ -33,6 +38,12 @@ class Document(metaclass=PoolMeta):
         "13) and its answer.")
     lgsp_withdrawal_reason = fields.Text("Reason of the Withdrawal",
         readonly=True, states={'invisible': ~Eval('lgsp_withdrawal')})
+    lgsp_withdrawal_kind = fields.Selection(WITHDRAWAL_KINDS,
+        "Request of the Sender", readonly=True,
+        states={'invisible': ~Eval('lgsp_withdrawal')},
+        help="Withdrawal: the sender wants the document back (13). "
+        "Revocation (thu hồi, Nghị định 30 Điều 18.4b): the sender revoked "
+        "it; accepting cancels it here.")
 
     @classmethod
     def __setup__(cls):
@@ -66,6 +77,7 @@ class Document(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('lgsp_withdrawal', None)
         default.setdefault('lgsp_withdrawal_reason', None)
+        default.setdefault('lgsp_withdrawal_kind', None)
         return super().copy(documents, default=default)
 
     @classmethod
@@ -97,15 +109,23 @@ class Document(metaclass=PoolMeta):
         cls.write(documents, {
                 'lgsp_withdrawal': 'requested',
                 'lgsp_withdrawal_reason': reason,
+                'lgsp_withdrawal_kind': 'withdraw',
                 })
 
-    def receive_withdrawal(self, package):
-        """Record the sender's request; False when it was recorded before"""
-        if self.lgsp_withdrawal:
+    def receive_withdrawal(self, reason, kind='withdraw'):
+        """Record the sender's request (withdraw: status 13, revoke: a
+        revocation package); False when it was recorded before"""
+        if self.lgsp_withdrawal == 'requested' and (
+                self.lgsp_withdrawal_kind == kind):
             return False
+        if self.lgsp_withdrawal and kind == 'withdraw':
+            return False
+        # A revocation overrides an answered withdrawal: the document is
+        # revoked even if the clerk kept it before
         self.__class__.write([self], {
                 'lgsp_withdrawal': 'requested',
-                'lgsp_withdrawal_reason': package.description or None,
+                'lgsp_withdrawal_reason': reason or None,
+                'lgsp_withdrawal_kind': kind,
                 })
         self._tell_clerks_withdrawal()
         return True
@@ -122,7 +142,9 @@ class Document(metaclass=PoolMeta):
         for clerk in clerks:
             with Transaction().set_context(language=clerk.language.code
                     if clerk.language else None):
-                text = gettext('vb_lgsp.msg_withdrawal_received',
+                text = gettext('vb_lgsp.msg_revocation_received'
+                    if self.lgsp_withdrawal_kind == 'revoke'
+                    else 'vb_lgsp.msg_withdrawal_received',
                     agency=self.issuer_name or self.lgsp_sender_code,
                     document=self.rec_name,
                     reason=self.lgsp_withdrawal_reason or '')
@@ -140,6 +162,18 @@ class Document(metaclass=PoolMeta):
             cls.cancel(to_cancel)
         cls.write(documents, {'lgsp_withdrawal': 'accepted'})
         cls.tell_lgsp_sender(documents, '15')
+        for document in documents:
+            if document.lgsp_withdrawal_kind == 'revoke':
+                document._tell_revoked()
+
+    def _tell_revoked(self):
+        "Tell who handled a document its sender revoked"
+        message = gettext('vb_lgsp.msg_revocation_applied',
+            document=self.rec_name,
+            agency=self.issuer_name or self.lgsp_sender_code or '')
+        for user in self._relation_handlers():
+            self.__class__.notify_user([self], 'tryton-warning', message,
+                user=user.id)
 
     @classmethod
     @ModelView.button_action('vb_lgsp.wizard_refuse_withdrawal')

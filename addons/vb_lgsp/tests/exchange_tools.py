@@ -60,7 +60,7 @@ def setup_province(url, kind='vxp', **connection_values):
 
 
 def issue(r, recipients, subject="V/v phối hợp rà soát biên chế năm 2026",
-        urgency='normal', files=None):
+        urgency='normal', files=None, relations=()):
     "An outgoing công văn of UBND tỉnh issued by its clerk"
     pool = Pool()
     Document = pool.get('vb.document')
@@ -81,6 +81,9 @@ def issue(r, recipients, subject="V/v phối hợp rà soát biên chế năm 20
                 'recipients': [('create', [
                             {'agency': a.id} for a in recipients])],
                 'recipients_text': "- Như trên;\n- Lưu: VT.",
+                'relations': [('create', [{'kind': kind, 'target': target.id,
+                                'note': note}
+                            for kind, target, note in relations])],
                 }])
     for name, data, role in files or [
             ('cong-van.pdf', minimal_pdf('Cong van'), 'main'),
