@@ -27,6 +27,11 @@ class Company(metaclass=PoolMeta):
         readonly=True)
     lgsp_synchronised_at = fields.DateTime("Synchronised At", readonly=True)
 
+    def lgsp_credentials(self):
+        """The agency's certificate and key to sign its packages
+        (XMLDSig), or None: vb_signature provides them when installed"""
+        return None
+
     def lgsp_organisation(self):
         "The agency as an edXML organisation (From, To)"
         from .edxml import Organisation

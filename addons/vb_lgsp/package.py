@@ -142,7 +142,9 @@ def build_for(package, recipient_agency, document=None):
     "The bytes of package addressed to recipient_agency"
     try:
         return build(package.replace(
-                recipients=[recipient_agency.lgsp_organisation()]))
+                recipients=[recipient_agency.lgsp_organisation()]),
+            credentials=document.company.lgsp_credentials()
+            if document else None)
     except EdxmlError as error:
         raise PackageError(gettext('vb_lgsp.msg_package_invalid',
                 document=document.rec_name if document else '',
@@ -184,7 +186,8 @@ def status_package(agency, response_for, code, description='', user=None):
                 status=StatusCode(code),
                 timestamp=now_vn(),
                 description=(description or '')[:500],
-                staff=staff_info(user)))
+                staff=staff_info(user)),
+            credentials=agency.lgsp_credentials())
     except EdxmlError as error:
         raise PackageError(gettext('vb_lgsp.msg_status_invalid',
                 code=code, document=response_for.document_id,
