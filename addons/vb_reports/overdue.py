@@ -176,6 +176,11 @@ class OverdueStart(PeriodStartMixin):
     __string__ = "Overdue Documents"
     __name__ = 'vb.reports.overdue.start'
 
+    @classmethod
+    def default_start_date(cls):
+        "The deadlines of the year so far"
+        return Pool().get('ir.date').today().replace(month=1, day=1)
+
 
 class PrintOverdue(Wizard):
     "Overdue Documents"

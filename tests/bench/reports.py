@@ -67,11 +67,16 @@ def _pg(database, **kwargs):
 
 def demo_database(name):
     "A copy of the demo province (that of the vb_workflow benchmark)"
+    import workflow
     if SMALL:
         from run import code_key
-        return live.demo_database(name, 'bench_reports_small_' + code_key(),
-            departments=3, communes=3)
-    import workflow
+        key = 'bench_reports_small_' + code_key()
+        # Templates of older code are of no use
+        for stale in workflow._databases(
+                r'vbdh\_tpl\_bench\_reports\_small\_%'):
+            if stale != f'vbdh_tpl_{key}':
+                live.drop(stale)
+        return live.demo_database(name, key, departments=3, communes=3)
     return workflow.demo_database(name)
 
 
