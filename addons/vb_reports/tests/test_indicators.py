@@ -239,6 +239,62 @@ class ExchangeTestCase(unittest.TestCase):
         self.assertIn('31/03/2026', str(raised.exception))
 
 
+    @with_transaction()
+    def test_vietnamese(self):
+        "The messages and the weekly e-mail in Vietnamese"
+        import re
+        from pathlib import Path
+
+        import polib
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        ConfigurationIr = pool.get('ir.configuration')
+        Configuration = pool.get('vb.reports.configuration')
+        Usage = pool.get('vb.reports.usage')
+        Wizard = pool.get('vb.reports.savings', type='wizard')
+        po_path = Path(__file__).parent.parent / 'locale' / 'vi.po'
+        # Every translation keeps the placeholders of its source
+        placeholder = re.compile(r'%\((\w+)\)s')
+        for entry in polib.pofile(str(po_path)):
+            self.assertEqual(sorted(placeholder.findall(entry.msgstr)),
+                sorted(placeholder.findall(entry.msgid)), entry.msgid)
+        lang, = Lang.search([('code', '=', 'vi')])
+        lang.translatable = True
+        lang.save()
+        Translation.translation_import('vi', 'vb_reports', [str(po_path)])
+        p = Province()
+        with as_user(p.clerk_ubnd), Transaction().set_context(
+                language='vi'):
+            session_id, _, _ = Wizard.create()
+            wizard = Wizard(session_id)
+            wizard.start.start_date = D(2026, 3, 2)
+            wizard.start.end_date = D(2026, 3, 1)
+            with self.assertRaises(ReportFilterError) as raised:
+                wizard.do_xlsx_(None)
+        self.assertEqual(raised.exception.message,
+            'Ngày kết thúc (01/03/2026) trước ngày bắt đầu (02/03/2026) '
+            'của kỳ báo cáo.')
+        configuration = ConfigurationIr(1)
+        configuration.language = 'vi'
+        configuration.save()
+        settings = Configuration(1)
+        settings.weekly_recipients = 'vp@ubnd.example'
+        settings.weekly_format = 'xlsx'
+        settings.save()
+        with patch('trytond.sendmail.send_message_transactional') as send:
+            Usage.send_weekly(D(2026, 3, 16))
+        message, = [c.args[0] for c in send.call_args_list]
+        self.assertEqual(message['Subject'], 'Báo cáo tình hình sử dụng hệ '
+            'thống quản lý văn bản và điều hành, từ ngày 09/03/2026 đến '
+            'ngày 15/03/2026')
+        self.assertIn('của UBND tỉnh Hải Vân và các cơ quan trực thuộc',
+            message.get_body().get_content())
+        attachment, = message.iter_attachments()
+        self.assertEqual(attachment.get_filename(),
+            'bao-cao-su-dung-20260309-20260315.xlsx')
+
+
 class ExchangeWorkflowLGSPTestCase(unittest.TestCase):
     "Report 4 with vb_workflow (processing) and vb_lgsp (the axis)"
 
