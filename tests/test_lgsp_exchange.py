@@ -266,6 +266,12 @@ def provinces():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def _confirm(client, warning):
+    "Answer yes to a warning, as the web client does"
+    assert warning.name == 'UserWarning', warning.error
+    client.model('res.user.warning', 'skip', warning.message, False)
+
+
 def _wizard(client, name, document, state, data, context=None):
     "Run wizard name on document: its start defaults updated with data"
     context = dict(context or {}, active_model='vb.document',
@@ -347,6 +353,13 @@ def test_exchange_between_two_provinces(provinces):
     assert values['subject'].startswith("V/v phối hợp rà soát")
     assert len(values['files']) == 1
 
+    # A's demo documents are not signed: with vb_signature, B's clerk is
+    # warned (the demo agencies' policy) and confirms
+    with pytest.raises(live.RPCError) as warning:
+        b_clerk.model('vb.document', 'register_document', [incoming],
+            context=context)
+    assert warning.value.name == 'UserWarning'
+    _confirm(b_clerk, warning.value)
     b_clerk.model('vb.document', 'register_document', [incoming],
         context=context)
     _wizard(b_clerk, 'vb.document.submit', incoming, 'submit',
@@ -412,8 +425,13 @@ def test_exchange_between_two_provinces(provinces):
     axis.fault(mode='500', count=1, actions=['updateStatus'], apis=['vxp'])
     for document_id_ in (retried_id, dropped_id, killed_id):
         incoming_ = _received(b, document_id_)
-        b_clerk.model('vb.document', 'register_document', [incoming_],
-            context=context)
+        try:
+            b_clerk.model('vb.document', 'register_document', [incoming_],
+                context=context)
+        except live.RPCError as warning:
+            _confirm(b_clerk, warning)
+            b_clerk.model('vb.document', 'register_document', [incoming_],
+                context=context)
 
     def acknowledged():
         b.poll()

@@ -2,8 +2,8 @@
 # repository contains the full copyright notices and license terms.
 from .tools import (
     as_user, create_agency, create_staff, minimal_pdf, run_tasks,
-    untranslated)
+    untranslated, datetime_columns_without_widget)
 
 __all__ = [
     'as_user', 'create_agency', 'create_staff', 'minimal_pdf', 'run_tasks',
-    'untranslated']
+    'untranslated', 'datetime_columns_without_widget']

@@ -15,6 +15,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
 from .tools import (
+    datetime_columns_without_widget,
     as_user, create_agency, create_staff, minimal_pdf, run_tasks,
     untranslated)
 
@@ -430,6 +431,11 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
             / 'locale' / 'vi.po')
         self.assertGreater(len(sources), 200)
         self.assertEqual(missing, [])
+
+    @with_transaction()
+    def test_list_datetime_widgets(self):
+        "List views show datetimes with the widget sao 8.0 has"
+        self.assertEqual(datetime_columns_without_widget('vb_document'), [])
 
 
 del ModuleTestCase

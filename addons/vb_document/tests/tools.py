@@ -155,3 +155,32 @@ def untranslated(module, po_path):
                 ('module', '=', module),
                 ]) if t.src and t.src.strip()}
     return sources, sorted(sources - translated)
+
+
+def datetime_columns_without_widget(module):
+    """The (view, field) of the module's list views showing a datetime
+    field without widget="date": sao 8.0 has no tree column for the
+    datetime widget and the list fails to open ("ColumnFactory is not a
+    constructor"); its date column shows date and time."""
+    from lxml import etree
+    pool = Pool()
+    View = pool.get('ir.ui.view')
+    problems = []
+    for view in View.search([('module', '=', module)]):
+        Model = pool.get(view.model) if view.model else None
+        if Model is None:
+            continue
+        if not view.arch:
+            continue
+        tree = etree.fromstring(view.arch)
+        kind = view.inherit.type if view.inherit else view.type
+        if kind != 'tree':
+            continue
+        for node in tree.iter('field'):
+            field = Model._fields.get(node.get('name'))
+            if field is None:
+                continue
+            if getattr(field, '_type', None) == 'datetime' and (
+                    node.get('widget') is None):
+                problems.append((view.name, node.get('name')))
+    return problems

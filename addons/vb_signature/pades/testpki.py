@@ -441,12 +441,15 @@ def softhsm_library():
     return next((p for p in SOFTHSM_LIBS if os.path.exists(p)), None)
 
 
-def softhsm_token(directory, pki, labels, token_label='VN-TOKEN', pin=PIN):
+def softhsm_token(directory, pki, labels, token_label='VN-TOKEN', pin=PIN,
+        prefix=''):
     """A SoftHSM2 token in `directory` holding the keys and certificates of
     `labels` (each key and its certificate share the label) and the chain.
 
-    Sets SOFTHSM2_CONF for this process, which SoftHSM reads when the
-    module is first loaded: call it before any other PKCS#11 use.
+    Sets SOFTHSM2_CONF for this process, which SoftHSM reads only when the
+    module is first loaded: a later call in the same process adds its
+    objects to the token made first (same label and PIN), named with
+    `prefix` so that they do not clash with the first call's.
     Return the module path.
     """
     import pkcs11
@@ -455,16 +458,18 @@ def softhsm_token(directory, pki, labels, token_label='VN-TOKEN', pin=PIN):
     from pkcs11.util.rsa import decode_rsa_private_key
     from pkcs11.util.x509 import decode_x509_certificate
     library = softhsm_library()
-    directory = Path(directory)
-    tokens = directory / 'tokens'
-    tokens.mkdir(parents=True, exist_ok=True)
-    conf = directory / 'softhsm2.conf'
-    conf.write_text(f'directories.tokendir = {tokens}\n'
-        'objectstore.backend = file\nlog.level = ERROR\n')
-    os.environ['SOFTHSM2_CONF'] = str(conf)
-    subprocess.run(['softhsm2-util', '--init-token', '--free', '--label',
-        token_label, '--so-pin', SO_PIN, '--pin', pin], check=True,
-        capture_output=True, env=dict(os.environ))
+    current = os.environ.get('SOFTHSM2_CONF')
+    if not (current and Path(current).exists()):
+        directory = Path(directory)
+        tokens = directory / 'tokens'
+        tokens.mkdir(parents=True, exist_ok=True)
+        conf = directory / 'softhsm2.conf'
+        conf.write_text(f'directories.tokendir = {tokens}\n'
+            'objectstore.backend = file\nlog.level = ERROR\n')
+        os.environ['SOFTHSM2_CONF'] = str(conf)
+        subprocess.run(['softhsm2-util', '--init-token', '--free',
+                '--label', token_label, '--so-pin', SO_PIN, '--pin', pin],
+            check=True, capture_output=True, env=dict(os.environ))
     token = pkcs11.lib(library).get_token(token_label=token_label)
     with token.open(rw=True, user_pin=pin) as session:
         chain = set()
@@ -474,18 +479,21 @@ def softhsm_token(directory, pki, labels, token_label='VN-TOKEN', pin=PIN):
                 pki.keys[label].private_bytes(serialization.Encoding.DER,
                     serialization.PrivateFormat.TraditionalOpenSSL,
                     serialization.NoEncryption()))
-            attributes.update({Attribute.LABEL: label, Attribute.ID: key_id,
+            attributes.update({Attribute.LABEL: prefix + label,
+                Attribute.ID: prefix.encode() + key_id,
                 Attribute.TOKEN: True, Attribute.PRIVATE: True,
                 Attribute.SENSITIVE: True, Attribute.SIGN: True})
             session.create_object(attributes)
             certificate = decode_x509_certificate(pki.der(label))
-            certificate.update({Attribute.LABEL: label, Attribute.ID: key_id,
+            certificate.update({Attribute.LABEL: prefix + label,
+                Attribute.ID: prefix.encode() + key_id,
                 Attribute.TOKEN: True})
             session.create_object(certificate)
             chain.update(pki.chain(label))
         for label in sorted(chain):
             certificate = decode_x509_certificate(pki.der(label))
-            certificate.update({Attribute.LABEL: label, Attribute.TOKEN: True,
+            certificate.update({Attribute.LABEL: prefix + label,
+                Attribute.TOKEN: True,
                 Attribute.CLASS: ObjectClass.CERTIFICATE})
             session.create_object(certificate)
     return library

@@ -179,16 +179,15 @@ class SigningTestCase(unittest.TestCase):
                 [('owner', '=', 'organization')]), {'active': False})
         token = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, token, ignore_errors=True)
-        old = os.environ.get('SOFTHSM2_CONF')
-        softhsm_token(token, self.pki, ['org'])
-        self.addCleanup(lambda: os.environ.__setitem__('SOFTHSM2_CONF', old)
-            if old else os.environ.pop('SOFTHSM2_CONF', None))
+        # Objects of their own: the pades tests may have made the token
+        # in this process already, which SoftHSM keeps using
+        softhsm_token(token, self.pki, ['org'], prefix='erp-')
         Certificate.create([{
                     'owner': 'organization', 'company': r['agency'].id,
                     'user': None, 'method': 'pkcs11',
                     'certificate': self.pki.der('org'),
                     'pkcs11_library': softhsm_library(),
-                    'token_label': 'VN-TOKEN', 'key_label': 'org',
+                    'token_label': 'VN-TOKEN', 'key_label': 'erp-org',
                     'secret': PIN, 'image': TestPKI.seal_png(),
                     }])
         certificate = self._personal(r)
