@@ -370,6 +370,7 @@ class SearchStart(ModelView):
     type = fields.Many2One('vb.document.type', "Type")
     issuer = fields.Many2One('company.company', "Issuing Agency")
     register = fields.Many2One('vb.document.register', "Register")
+    dossier = fields.Many2One('vb.dossier', "Dossier")
     state = fields.Selection('get_states', "State")
     date_from = fields.Date("From Date")
     date_to = fields.Date("To Date")
@@ -399,7 +400,7 @@ class Search(Wizard):
         for name in ['direction', 'state']:
             if getattr(start, name):
                 domain.append((name, '=', getattr(start, name)))
-        for name in ['type', 'issuer', 'register']:
+        for name in ['type', 'issuer', 'register', 'dossier']:
             if getattr(start, name):
                 domain.append((name, '=', getattr(start, name).id))
         if start.date_from:

@@ -268,6 +268,29 @@ class DossierTestCase(unittest.TestCase):
             Document.write([foreign], {'dossier': other.id})
 
     @with_transaction()
+    def test_search_by_dossier(self):
+        "The search finds the documents of a dossier"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Dossier = pool.get('vb.dossier')
+        Search = pool.get('vb.document.search', type='wizard')
+        self._setup()
+        dossier = self._open('01.TCCB')
+        filed = self._incoming(4512, dt.date(2026, 3, 2))
+        self._incoming(4513, dt.date(2026, 3, 3))
+        Dossier.write([dossier], {'documents': [('add', [filed.id])]})
+        session_id, _, _ = Search.create()
+        search = Search(session_id)
+        search.start.query = 'tuyen dung cong chuc'
+        for name in ['direction', 'type', 'issuer', 'register', 'state',
+                'date_from', 'date_to']:
+            setattr(search.start, name, None)
+        search.start.dossier = dossier
+        self.assertEqual(Document.search(search.domain()), [filed])
+        search.start.dossier = None
+        self.assertEqual(len(Document.search(search.domain())), 2)
+
+    @with_transaction()
     def test_close(self):
         "Closing needs documents, all finished; it counts the pages"
         pool = Pool()
