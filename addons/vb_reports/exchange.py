@@ -21,9 +21,13 @@ Figures for a period [start, end], each an SQL aggregate grouped by agency
   internal delivery or the LGSP; processed on the system, with
   vb_workflow, when they entered its processing (``processing_state``
   set);
-- digital signatures (share of outgoing documents signed, share of
-  leaders signing): no installed module records a signature yet
-  (vb_signature has no Tryton model), so they are shown as unknown.
+- digital signatures, with vb_signature (``ExchangeSignature``): an
+  outgoing document is signed digitally when its leader signed it with a
+  digital signature (``leader_signed_at``); the leaders of an agency are
+  the active users of vb_document's group Leader employed by it, those
+  signing are the ones among them who signed an outgoing document issued
+  in the period. Without vb_signature nothing records a signature: both
+  are shown as unknown ("Chưa có dữ liệu").
 
 Ranking: by the share sent electronically, then the share processed on
 the system; agencies without any document are listed last, unranked.
@@ -45,10 +49,12 @@ from .render import period_line
 
 TITLE = 'BÁO CÁO CHỈ SỐ TRAO ĐỔI VĂN BẢN ĐIỆN TỬ'
 UNKNOWN = 'Chưa có dữ liệu'
-SIGNATURE_NOTE = ('Ký số: chưa có dữ liệu — chưa phân hệ nào của hệ thống '
-    'ghi nhận chữ ký số trên văn bản (vb_signature chưa có phần lưu trữ '
-    'chữ ký), nên tỷ lệ văn bản đi được ký số và tỷ lệ lãnh đạo ký số '
-    'không tính được.')
+SIGNATURE_NOTE = ('Ký số: chưa có dữ liệu — chưa cài phân hệ chữ ký số '
+    '(vb_signature), hệ thống không ghi nhận chữ ký số trên văn bản nên tỷ '
+    'lệ văn bản đi được ký số và tỷ lệ lãnh đạo ký số không tính được.')
+SIGNED_NOTE = ('Ký số: văn bản đi có chữ ký số của lãnh đạo; lãnh đạo là '
+    'người dùng thuộc nhóm Lãnh đạo của cơ quan, có ký số khi đã ký số ít '
+    'nhất một văn bản đi phát hành trong kỳ.')
 NO_WORKFLOW_NOTE = ('Chưa cài phân hệ xử lý văn bản (vb_workflow): số văn '
     'bản đến được xử lý trên hệ thống để trống.')
 NO_LGSP_NOTE = ('Chưa cài phân hệ liên thông (vb_lgsp): chỉ tính văn bản '
@@ -56,6 +62,7 @@ NO_LGSP_NOTE = ('Chưa cài phân hệ liên thông (vb_lgsp): chỉ tính văn 
 OUTGOING = ['out_total', 'out_electronic', 'out_full', 'out_mixed',
     'deliveries']
 INCOMING = ['in_total', 'in_electronic', 'in_processed']
+SIGNATURES = ['out_signed_count', 'leaders_signing', 'leaders']
 
 
 def _one_zero():
@@ -158,8 +165,8 @@ class Exchange(Model):
 
     @classmethod
     def signature_figures(cls, agency_ids, start, end):
-        """{agency id: (documents signed, leaders signing, leaders)}: None,
-        no installed module records digital signatures yet."""
+        """{agency id: {out_signed_count, leaders_signing, leaders}}, or
+        None when no installed module records digital signatures"""
         return None
 
 
@@ -175,6 +182,62 @@ class ExchangeWorkflow(metaclass=PoolMeta):
         return document.processing_state != Null
 
 
+class ExchangeSignature(metaclass=PoolMeta):
+    __name__ = 'vb.reports.exchange'
+
+    @classmethod
+    def signature_figures(cls, agency_ids, start, end):
+        pool = Pool()
+        document = pool.get('vb.document').__table__()
+        user = pool.get('res.user').__table__()
+        user_group = pool.get('res.user-res.group').__table__()
+        employee = pool.get('company.employee').__table__()
+        ModelData = pool.get('ir.model.data')
+        one, zero = _one_zero()
+        ids = list(agency_ids)
+        result = {i: dict.fromkeys(SIGNATURES, 0) for i in ids}
+        if not ids:
+            return result
+        cursor = Transaction().connection.cursor()
+        leaders = user.join(user_group,
+            condition=user_group.user == user.id
+            ).join(employee, condition=user.employee == employee.id
+            ).select(user.id.as_('user'), employee.company.as_('company'),
+                where=(user_group.group == ModelData.get_id(
+                        'vb_document', 'group_leader'))
+                & (user.active == Literal(True))
+                & employee.company.in_(ids),
+                group_by=[user.id, employee.company])
+        cursor.execute(*leaders.select(leaders.company,
+                Count(leaders.user), group_by=[leaders.company]))
+        for company, count in cursor:
+            result[company]['leaders'] = count
+        issued = (document.company.in_(ids)
+            & (document.direction == 'outgoing')
+            & (document.register_number != Null)
+            & (document.state != 'cancelled')
+            & (document.issued_date >= start)
+            & (document.issued_date <= end))
+        cursor.execute(*document.select(document.company,
+                Sum(Case((document.leader_signed_at != Null, one),
+                        else_=zero)),
+                where=issued, group_by=[document.company]))
+        for company, signed in cursor:
+            result[company]['out_signed_count'] = int(signed or 0)
+        signers = document.join(leaders,
+            condition=(leaders.user == document.leader_signed_by)
+            & (leaders.company == document.company)
+            ).select(document.company.as_('company'),
+                document.leader_signed_by.as_('user'),
+                where=issued & (document.leader_signed_at != Null),
+                group_by=[document.company, document.leader_signed_by])
+        cursor.execute(*signers.select(signers.company,
+                Count(signers.user), group_by=[signers.company]))
+        for company, count in cursor:
+            result[company]['leaders_signing'] = count
+        return result
+
+
 class ExchangeLGSP(metaclass=PoolMeta):
     __name__ = 'vb.reports.exchange'
 
@@ -188,7 +251,30 @@ class ExchangeLGSP(metaclass=PoolMeta):
             recipient.lgsp_state == 'sent')
 
 
-def exchange_columns():
+def exchange_columns(signatures=False):
+    """The columns; with signature data (vb_signature) the signature
+    shares are figures with their counts, else a text column saying they
+    are unknown"""
+    if signatures:
+        signed = [
+            Column('out_signed_count', 'Ký số', INT, group='Văn bản đi',
+                total=SUM),
+            Column('out_signed', 'Tỷ lệ ký số', PERCENT, group='Văn bản đi',
+                total=RATIO, ratio=('out_signed_count', 'out_total')),
+            ]
+        leaders = [
+            Column('leaders', 'Số lãnh đạo', INT, group='Lãnh đạo',
+                total=SUM),
+            Column('leaders_signing', 'Có ký số', INT, group='Lãnh đạo',
+                total=SUM),
+            Column('leaders_share', 'Tỷ lệ ký số', PERCENT, group='Lãnh đạo',
+                total=RATIO, ratio=('leaders_signing', 'leaders')),
+            ]
+    else:
+        signed = [Column('out_signed', 'Tỷ lệ ký số', TEXT,
+                group='Văn bản đi', width=11)]
+        leaders = [Column('leaders_share', 'Tỷ lệ lãnh đạo ký số', TEXT,
+                width=11)]
     return [
         Column('rank', 'Xếp hạng', INT, width=8),
         Column('name', 'Cơ quan, đơn vị', TEXT, width=30),
@@ -202,8 +288,7 @@ def exchange_columns():
             total=SUM),
         Column('out_mixed', 'Điện tử kèm bản giấy', INT,
             group='Văn bản đi', total=SUM),
-        Column('out_signed', 'Tỷ lệ ký số', TEXT, group='Văn bản đi',
-            width=11),
+        *signed,
         Column('in_total', 'Tổng số', INT, group='Văn bản đến', total=SUM),
         Column('in_electronic', 'Nhận điện tử', INT, group='Văn bản đến',
             total=SUM),
@@ -215,12 +300,12 @@ def exchange_columns():
         Column('in_processed_share', 'Tỷ lệ xử lý trên hệ thống', PERCENT,
             group='Văn bản đến', total=RATIO,
             ratio=('in_processed', 'in_total')),
-        Column('leaders_signing', 'Tỷ lệ lãnh đạo ký số', TEXT, width=11),
+        *leaders,
         ]
 
 
 def exchange_rows(agencies, start, end):
-    "The row dicts of the agencies, ranked"
+    "(The row dicts of the agencies ranked, whether signatures are known)"
     Exchange = Pool().get('vb.reports.exchange')
     ids = [a.id for a in agencies]
     outgoing = Exchange.outgoing_figures(ids, start, end)
@@ -241,7 +326,14 @@ def exchange_rows(agencies, start, end):
         row['in_processed_share'] = share(
             row['in_processed'], row['in_total'])
         if signatures is None:
-            row['out_signed'] = row['leaders_signing'] = UNKNOWN
+            row['out_signed'] = row['leaders_share'] = UNKNOWN
+        else:
+            row.update(signatures.get(agency.id,
+                    dict.fromkeys(SIGNATURES, 0)))
+            row['out_signed'] = share(
+                row['out_signed_count'], row['out_total'])
+            row['leaders_share'] = share(
+                row['leaders_signing'], row['leaders'])
         del row['deliveries']   # report 6's figure
         rows.append(row)
 
@@ -250,7 +342,7 @@ def exchange_rows(agencies, start, end):
             return None
         return (row['out_share'] or 0, row['in_processed_share'] or 0,
             row['in_electronic_share'] or 0)
-    return rank(rows, key)
+    return rank(rows, key), signatures is not None
 
 
 class ExchangeStart(PeriodStartMixin):
@@ -292,7 +384,7 @@ class ExchangePDF(AgencyTreeReport):
         Exchange = Pool().get('vb.reports.exchange')
         agency, agencies = cls.scope(data)
         start, end = data['start_date'], data['end_date']
-        rows = exchange_rows(agencies, start, end)
+        rows, signatures = exchange_rows(agencies, start, end)
         notes = [
             'Văn bản đi: văn bản phát hành trong kỳ; gửi điện tử khi có ít '
             'nhất một nơi nhận nhận bản điện tử (trong hệ thống hoặc qua '
@@ -302,7 +394,7 @@ class ExchangePDF(AgencyTreeReport):
             'qua hệ thống hoặc trục liên thông.',
             'Xếp hạng theo tỷ lệ gửi điện tử, rồi tỷ lệ xử lý trên hệ '
             'thống; cơ quan không có văn bản trong kỳ không xếp hạng.',
-            SIGNATURE_NOTE]
+            SIGNATURE_NOTE if not signatures else SIGNED_NOTE]
         if not Exchange.has_workflow():
             notes.append(NO_WORKFLOW_NOTE)
         if not Exchange.has_lgsp():
@@ -315,7 +407,8 @@ class ExchangePDF(AgencyTreeReport):
                     [Series('Tỷ lệ gửi điện tử',
                             [r['out_share'] or 0 for r in ranked])],
                     value_type=PERCENT))
-        return Report(title=TITLE, columns=exchange_columns(), rows=rows,
+        return Report(title=TITLE, columns=exchange_columns(signatures),
+            rows=rows,
             subtitle=period_line(start, end), count_noun=None,
             orientation='landscape', notes=notes, charts=charts,
             totals_label='Tổng cộng' if len(agencies) > 1 else 'Cộng',

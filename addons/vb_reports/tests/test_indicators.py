@@ -333,6 +333,59 @@ class ExchangeWorkflowLGSPTestCase(unittest.TestCase):
         self.assertNotIn('Chưa cài phân hệ', text)
 
 
+class ExchangeSignatureTestCase(unittest.TestCase):
+    "Report 4 with vb_signature: documents signed, leaders signing"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['vb_reports', 'vb_signature'])
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    @with_transaction()
+    def test_signatures(self):
+        pool = Pool()
+        Document = pool.get('vb.document')
+        p = Province()
+        # A second leader of Sở Nội vụ, who signs nothing
+        create_staff(p.snv, 'pgd.snv', ['leader'])
+        # The test files are not signed: vb_signature's gate on receipt
+        # is not what this test is about
+        with patch.object(Document, 'signature_problems', return_value={}):
+            o1, o2, o3, s1 = p.exchanges()
+        document = Document.__table__()
+        cursor = Transaction().connection.cursor()
+        for record, leader in [(o1, p.leader_snv), (o2, p.leader_snv),
+                (s1, p.leader_stc)]:
+            cursor.execute(*document.update(
+                    [document.leader_signed_by, document.leader_signed_at],
+                    [leader.id, T(2026, 3, 1, 9)],
+                    where=document.id == record.id))
+        data = {'company': p.ubnd.id, **MARCH}
+        rows = by_name(sheet_rows(run('vb.reports.exchange.xlsx', data)[1]),
+            HEADERS)
+        #   rank name | out: total electronic share full mixed signed
+        #   share | in: total electronic share processed share |
+        #   leaders: count signing share
+        self.assertEqual(rows["Sở Nội vụ"], (2, "Sở Nội vụ",
+                3, 2, 2 / 3, 1, 1, 2, 2 / 3, 3, 1, 1 / 3, None, None,
+                2, 1, 0.5))
+        self.assertEqual(rows["Sở Tài chính"], (1, "Sở Tài chính",
+                1, 1, 1, 1, 0, 1, 1, 0, 0, None, None, None, 1, 1, 1))
+        self.assertEqual(rows["UBND tỉnh Hải Vân"][7:9], (0, None))
+        self.assertEqual(rows["UBND tỉnh Hải Vân"][14:], (1, 0, 0))
+        self.assertEqual(rows["Sở Y tế"][14:], (0, 0, None))
+        self.assertEqual(rows['Tổng cộng'][7:9], (3, 0.75))
+        self.assertEqual(rows['Tổng cộng'][14:], (4, 2, 0.5))
+        text = pdf_text(run('vb.reports.exchange.pdf', data)[1])
+        self.assertIn('2 Sở Nội vụ 3 2 66,7% 1 1 2 66,7% 3 1 33,3%', text)
+        self.assertIn('Ký số: văn bản đi có chữ ký số của lãnh đạo', text)
+        self.assertNotIn('Chưa có dữ liệu', text)
+
+
 class UsageTestCase(unittest.TestCase):
     "Report 5 with vb_workflow, its e-mail and the login log"
 

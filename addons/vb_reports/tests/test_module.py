@@ -12,7 +12,7 @@ class VbReportsTestCase(CompanyTestMixin, ModuleTestCase):
     module = 'vb_reports'
     # The overdue and task reports and the overdue dashboard exist with
     # vb_workflow only; vb_reports alone is activated by test_reports
-    extras = ['vb_workflow', 'vb_lgsp']
+    extras = ['vb_workflow', 'vb_lgsp', 'vb_signature']
     # The agency of the weekly report is a setting of the installation,
     # not a record of that agency
     @property
