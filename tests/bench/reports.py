@@ -9,8 +9,9 @@ each with 1 to 3 recipient lines (an agency of the installation, an
 external agency reached through the LGSP, one reached by post), and
 BENCH_INCOMING (default 1,500,000) incoming documents registered in the
 year (paper, internal delivery or LGSP), with their processing state,
-completion time and one "lead" assignment each. UBND tỉnh gets a tenth of
-them, the other agencies share the rest.
+completion time and one "lead" assignment each; with vb_signature, three
+outgoing documents in five are signed digitally by a leader. UBND tỉnh
+gets a tenth of them, the other agencies share the rest.
 
 Then, through the RPC layer of trytond's server (one process, as `make
 run` does), as the leader of UBND tỉnh (ld1.ubnd) asks for them:
@@ -214,10 +215,31 @@ def load(name):
             FROM vb_document d, generate_series(1, 1 + d.id %% 3) AS k
             WHERE d.id >= %(first_out)s
             """, {**params, 'first_out': first_out})
+        # With vb_signature, three in five signed digitally by a leader of
+        # the agency
+        if q("SELECT 1 FROM information_schema.columns WHERE table_name = "
+                "'vb_document' AND column_name = 'leader_signed_at'"):
+            conn.execute("""
+                UPDATE vb_document d SET leader_signed_at = d.numbered_at,
+                    leader_signed_by = (SELECT min(u.id) FROM res_user u
+                        JOIN company_employee e ON e.id = u.employee
+                        JOIN "res_user-res_group" ug ON ug."user" = u.id
+                        JOIN ir_model_data m ON m.db_id = ug."group"
+                            AND m.model = 'res.group'
+                            AND m.module = 'vb_document'
+                            AND m.fs_id = 'group_leader'
+                        WHERE e.company = d.company)
+                WHERE d.id >= %(first_out)s AND d.id %% 5 < 3
+                """, {'first_out': first_out})
         counts = dict(q("SELECT direction, count(*) FROM vb_document "
                 "WHERE id >= %s GROUP BY direction", first))
         counts['recipient_lines'], = q("SELECT count(*) FROM "
             "vb_document_recipient r WHERE r.document >= %s", first_out)[0]
+        counts['signed_outgoing'], = q("SELECT count(*) FROM vb_document "
+            "WHERE id >= %s AND leader_signed_by IS NOT NULL", first_out)[0] \
+            if q("SELECT 1 FROM information_schema.columns WHERE table_name "
+                "= 'vb_document' AND column_name = 'leader_signed_by'") \
+            else (None,)
         counts['assignments'], = q("SELECT count(*) FROM "
             "vb_document_assignment a WHERE a.document >= %s", first)[0]
         conn.execute("SET session_replication_role = DEFAULT")
