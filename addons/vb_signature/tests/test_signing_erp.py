@@ -2,7 +2,9 @@
 # repository contains the full copyright notices and license terms.
 """The signing steps in the ERP: approval by signing, batch signing, keys
 on a PKCS#11 token, secrets outside the database, expiry warnings"""
+import base64
 import datetime as dt
+import hashlib
 import os
 import shutil
 import stat
@@ -13,7 +15,9 @@ from trytond.config import config
 from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff, minimal_pdf)
 from trytond.modules.vb_signature import secret
+from trytond.modules.vb_signature.client import sign_attributes
 from trytond.modules.vb_signature.exceptions import SigningError
+from trytond.modules.vb_signature.request import RemoteSigner
 from trytond.modules.vb_signature.pades.testpki import (
     PASSWORD, PIN, PKIServer, TestPKI, softhsm_library, softhsm_token)
 from trytond.pool import Pool
@@ -23,12 +27,13 @@ from trytond.transaction import Transaction
 PDF = minimal_pdf('Du thao')
 
 
-class SigningTestCase(unittest.TestCase):
-    "Test the signing steps of vb_signature with vb_workflow"
+class SigningSetup:
+    "A test PKI served on 127.0.0.1, an agency with its staff and keys"
+    modules = ['vb_signature']
 
     @classmethod
     def setUpClass(cls):
-        activate_module(['vb_signature', 'vb_workflow'])
+        activate_module(cls.modules)
         cls.server = PKIServer().start()
         cls.directory = tempfile.mkdtemp()
         cls.pki = cls.server.attach(TestPKI(cls.server.url, cls.directory))
@@ -84,6 +89,11 @@ class SigningTestCase(unittest.TestCase):
                         'document_role': 'main',
                         'resource': str(document)}])
         return Document(document.id)
+
+
+class SigningTestCase(SigningSetup, unittest.TestCase):
+    "Test the signing steps of vb_signature with vb_workflow"
+    modules = ['vb_signature', 'vb_workflow']
 
     def _chain(self, r):
         Chain = Pool().get('vb.approval.chain')
@@ -292,3 +302,40 @@ class SigningTestCase(unittest.TestCase):
         kinds = sorted(s.kind for s in document.signature_lines)
         self.assertEqual(kinds, ['leader', 'organization', 'timestamp'])
         self.assertEqual(document.signature_status, 'valid')
+
+
+class LocalProvider(RemoteSigner):
+    "A remote-signing provider in one class: here a key of the test PKI"
+
+    def __init__(self, signer):
+        self.signer = signer
+
+    def sign(self, request):
+        attributes = base64.b64decode(request['signed_attributes'])
+        assert hashlib.sha256(attributes).hexdigest() == request['to_sign']
+        return {'signature': sign_attributes(self.signer, attributes)}
+
+
+class ProviderTestCase(SigningSetup, unittest.TestCase):
+    "A signing provider plugged in as a RemoteSigner class"
+
+    @with_transaction()
+    def test_provider_signs_request(self):
+        pool = Pool()
+        Certificate = pool.get('vb.signature.certificate')
+        Request = pool.get('vb.signature.request')
+        Document = pool.get('vb.document')
+        r = self._setup()
+        certificate, = Certificate.create([{
+                    'owner': 'personal', 'company': r['agency'].id,
+                    'user': r['leader'].id, 'method': 'remote',
+                    'certificate': self.pki.der('leader'),
+                    'image': TestPKI.signature_png()}])
+        draft = self._draft(r)
+        with as_user(r['leader'], check_access=False):
+            request, = Request.prepare([draft], certificate)
+            with self.pki.signer('leader') as signer:
+                report = request.sign_with(LocalProvider(signer))
+        self.assertEqual(report.status, 'valid')
+        self.assertEqual(Request(request.id).state, 'done')
+        self.assertEqual(Document(draft.id).signature_status, 'valid')
