@@ -82,7 +82,7 @@ browser: system
 test: install web system
 	$(BIN)/python tests/run.py
 
-# make bench ONLY=search (document, workflow, search, signature, edxml)
+# make bench ONLY=search (document, workflow, search, reports, signature, edxml)
 bench: install web system
 	$(BIN)/python tests/run.py --bench -- $(if $(ONLY),--only $(ONLY))
 

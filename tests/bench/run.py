@@ -34,7 +34,8 @@ from helpers import PDF, create_outgoing  # noqa: E402
 from live import binary  # noqa: E402
 from run import code_key  # noqa: E402
 
-BENCHMARKS = ['document', 'workflow', 'search', 'signature', 'edxml']
+BENCHMARKS = ['document', 'workflow', 'search', 'reports', 'signature',
+    'edxml']
 ISSUERS = 20
 PER_ISSUER = 25
 REGISTRATIONS = 200
@@ -256,6 +257,9 @@ def main():
     if 'search' in selected:
         import search
         status = search.main() or status
+    if 'reports' in selected:
+        import reports
+        status = reports.main() or status
     # Without the database: their own command lines
     for name in ['signature', 'edxml']:
         if name in selected:

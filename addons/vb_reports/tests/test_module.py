@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.modules.vb_document.tests import untranslated
+from trytond.modules.vb_document.tests import (
+    datetime_columns_without_widget, untranslated)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
@@ -28,6 +29,11 @@ class VbReportsTestCase(CompanyTestMixin, ModuleTestCase):
             Path(__file__).parent.parent / 'locale' / 'vi.po')
         self.assertGreater(len(sources), 20)
         self.assertEqual(missing, [])
+
+    @with_transaction()
+    def test_list_datetime_widgets(self):
+        "List views show datetimes with the widget sao 8.0 has"
+        self.assertEqual(datetime_columns_without_widget('vb_reports'), [])
 
 
 del ModuleTestCase
