@@ -240,6 +240,8 @@ class Certificate(DeactivableMixin, CertificateFactsMixin, ModelSQL,
         help="PNG with a transparent background: the person's signature, "
         "or the agency's red round seal.")
     expiry_notified = fields.Date("Expiry Notified", readonly=True)
+    mine = fields.Function(fields.Boolean("Mine"), 'get_mine',
+        searcher='search_mine')
 
     @classmethod
     def __setup__(cls):
@@ -267,6 +269,15 @@ class Certificate(DeactivableMixin, CertificateFactsMixin, ModelSQL,
     def default_user(cls):
         if Transaction().context.get('vb_signature_owner') != 'organization':
             return Transaction().user
+
+    def get_mine(self, name):
+        return bool(self.user and self.user.id == Transaction().user)
+
+    @classmethod
+    def search_mine(cls, name, clause):
+        _, operator, value = clause[:3]
+        mine = (operator == '=') == bool(value)
+        return [('user', '=' if mine else '!=', Transaction().user)]
 
     def get_secret(self, name):
         # Never sent back to the client

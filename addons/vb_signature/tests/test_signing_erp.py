@@ -243,6 +243,9 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
             Key = pool.get('vb.signature.key')
             with self.assertRaises(Exception):
                 Key.search([])
+            # "My signing certificates"
+            self.assertEqual(Certificate.search([('mine', '=', True)]),
+                [certificate])
 
     @with_transaction()
     def test_expiry_warning(self):
