@@ -19,7 +19,10 @@ class SignedPackageTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module(['vb_lgsp', 'vb_signature'])
+        # The modules (in this order) of vb_reports' module test: the test
+        # database is built once for both
+        activate_module(['vb_reports', 'vb_workflow', 'vb_lgsp',
+                'vb_signature'])
         cls.directory = tempfile.mkdtemp()
         cls.pki = TestPKI('http://127.0.0.1:9', cls.directory)
 

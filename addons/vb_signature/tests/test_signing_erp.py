@@ -93,7 +93,9 @@ class SigningSetup:
 
 class SigningTestCase(SigningSetup, unittest.TestCase):
     "Test the signing steps of vb_signature with vb_workflow"
-    modules = ['vb_signature', 'vb_workflow']
+    # The modules (in this order) of vb_reports' module test: the test
+    # database is built once for both
+    modules = ['vb_reports', 'vb_workflow', 'vb_lgsp', 'vb_signature']
 
     def _chain(self, r):
         Chain = Pool().get('vb.approval.chain')
