@@ -133,14 +133,16 @@ def test_leader_assigns_with_directive(demo_server, browser):
 
         # The Processing page shows the assignment and the history
         ui.text(labels['page'], 'a').click()
-        ui.text(office['rec_name'], 'td//*')
-        ui.text(DIRECTIVE, 'td//*')
-        # sao fills a list when it comes into view: show the history
+        ui.idle(1)
+        # sao fills a list when it comes into view: show the assignments
+        # and the history
         for widget in browser.find_elements(
                 ui.By.CSS_SELECTOR, '.form-one2many'):
             if widget.is_displayed():
                 browser.execute_script(
                     'arguments[0].scrollIntoView({block: "end"})', widget)
+        ui.text(office['rec_name'], 'td//*')
+        ui.text(DIRECTIVE, 'td//*')
         # The directive of the assignment and the note of its event
         def directives(driver):
             cells = [c for c in driver.find_elements(ui.By.XPATH,
