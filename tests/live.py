@@ -136,15 +136,19 @@ def demo_database(name, key, departments=3, communes=3):
     template = f'vbdh_tpl_{key}'
     if not _exists(template):
         # Built under another name and renamed when complete, so that a
-        # failed build is never taken for a template
-        building = template + '_build'
+        # failed build is never taken for a template; per process, so that
+        # parallel runs of the same code do not build into each other
+        building = f'{template}_build{os.getpid()}'
         drop(building)
         config = write_config(building, free_port())
         subprocess.run([str(BIN / 'vbdh-setup'), '-c', str(config),
                 '-d', building, '--demo', '--departments', str(departments),
                 '--communes', str(communes)], check=True,
             env=_env(), stdin=subprocess.DEVNULL)
-        _rename(building, template)
+        if _exists(template):  # a parallel run finished first
+            drop(building)
+        else:
+            _rename(building, template)
     _clone(template, name)
     return name
 

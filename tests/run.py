@@ -109,6 +109,20 @@ def code_key():
     return digest.hexdigest()[:12]
 
 
+def _owner_alive(name):
+    "Whether name ends in the id of a running process (a live test's copy)"
+    pid = name.rsplit('_', 1)[-1].removeprefix('build')
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def drop_stale_templates(uri, key):
     """trytond's DB_CACHE keys templates by module names only: drop them
     when the code changed, or tests would run on an old schema."""
@@ -121,6 +135,8 @@ def drop_stale_templates(uri, key):
                 "SELECT datname FROM pg_database WHERE datname LIKE 'test-%%'"
                 " OR datname LIKE 'vbdh_test_%%' OR datname LIKE 'vbdh_tpl_%%'")]
         for name in names:
+            if _owner_alive(name):
+                continue  # a parallel run's database: not stale, just busy
             conn.execute(
                 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
                 'WHERE datname = %s', (name,))
@@ -149,7 +165,10 @@ def main():
         # (different code, same names) leaves them with another schema
         cache = VAR / 'dbcache' / f'{key}-postgresql'
         cache.mkdir(parents=True, exist_ok=True)
-        env.update(DB_CACHE=str(cache), DB_NAME=f'test_vbdh_{key}')
+        # VBDH_DB_SUFFIX keeps parallel runs (helpers, worktrees) apart
+        suffix = os.environ.get('VBDH_DB_SUFFIX', '')
+        env.update(DB_CACHE=str(cache),
+            DB_NAME=f'test_vbdh_{key}{suffix}')
     else:
         banner("KHÔNG CÓ POSTGRESQL: chạy kiểm thử trên SQLite.",
             "NO POSTGRESQL AVAILABLE: FALLING BACK TO SQLITE.",

@@ -214,7 +214,7 @@ def _demo_databases(names):
     """
     key = code_key()
     newest = _sql('postgres', "SELECT datname FROM pg_database "
-        "WHERE datname LIKE 'vbdh_tpl_%%' AND datname NOT LIKE '%%_build' "
+        "WHERE datname LIKE 'vbdh_tpl_%%' AND datname NOT LIKE '%%_build%%' "
         "ORDER BY oid DESC LIMIT 1")
     if live._exists(f'vbdh_tpl_{key}') or not newest:
         for name in names:
