@@ -15,17 +15,17 @@ indexing status and the document the status of all its files.
 import datetime as dt
 import logging
 
-from sql import Literal, Null
+from sql import Column, Literal, Null
 from sql.conditionals import Coalesce
 from sql.functions import CharLength, Function
-from sql.operators import BinaryOperator
+from sql.operators import And, BinaryOperator, Not
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import PYSONEncoder
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
@@ -100,7 +100,7 @@ class Document(metaclass=PoolMeta):
                 ('failed', "Failed"),
                 ], "Text of the Files"), 'get_text_status')
     full_text = fields.Function(fields.Char("Full Text"),
-        'get_full_text', searcher='search_full_text')
+        'get_full_text')
 
     @classmethod
     def __register__(cls, module):
@@ -194,28 +194,36 @@ class Document(metaclass=PoolMeta):
         return None
 
     @classmethod
-    def search_full_text(cls, name, clause):
-        _, operator, value = clause[:3]
+    def domain_full_text(cls, domain, tables):
+        """The condition on the document's own row, not a sub-query of the
+        matching ids: PostgreSQL then combines the GIN index with the
+        other filters (the agency) instead of hashing every match of the
+        province"""
+        table, _ = tables[None]
+        _, operator, value = domain[:3]
         folded = words(value)
         if not folded:
-            return []
-        table = cls.__table__()
+            return Literal(True)
+
+        def condition(name, pattern):
+            return cls._fields[name].convert_domain(
+                (name, 'ilike', pattern), tables, cls)
         if has_tsvector():
-            matching = table.select(table.id, where=Match(
-                    table.search_vector,
-                    PlainToTsquery('simple', ' '.join(folded))))
-            domain = ['OR',
-                ('id', 'in', matching),
+            expression = Match(Column(table, 'search_vector'),
+                PlainToTsquery('simple', ' '.join(folded)))
+            fragment = value.strip()
+            if not any(c.isspace() for c in fragment):
                 # 'simple' keeps "15/qd-ubnd" as one token: fragments of
-                # number-notations are found by substring
-                ('number_notation', 'ilike', '%' + value.strip() + '%'),
-                ]
+                # number-notations (no spaces in them) are found by
+                # substring
+                expression |= condition('number_notation',
+                    '%' + escape_wildcard(fragment) + '%')
         else:
-            domain = [('search_text', 'ilike', '%' + w + '%')
-                for w in folded]
+            expression = And([condition('search_text', '%' + w + '%')
+                    for w in folded])
         if operator.startswith('not ') or operator.startswith('!'):
-            return [('id', 'not in', cls.search(domain, query=True))]
-        return domain
+            expression = Not(Coalesce(expression, False))
+        return expression
 
     @classmethod
     def order_full_text(cls, tables):
