@@ -166,10 +166,11 @@ class Document(metaclass=PoolMeta):
                         if document.signer else '-'))
             document._check_main_file()
 
-    def draft_data(self):
-        """The main file with the fields of the clerk and both signatures,
-        reserved at the standard places when the draft has none"""
-        data = bytes(self.main_file().data)
+    def draft_data(self, main=None):
+        """The main file (main: its attachment, when the caller has it)
+        with the fields of the clerk and both signatures, reserved at the
+        standard places when the draft has none"""
+        data = bytes((main or self.main_file()).data)
         try:
             if not pades.has_reservation(data):
                 data = pades.reserve_fields(data,
@@ -186,19 +187,20 @@ class Document(metaclass=PoolMeta):
         user = Transaction().user
         cls.check_signable(documents, user)
         certificate.check_usable()
+        mains = cls._files_by_document(documents, main_only=True)
         signed = []
         with certificate.signer(secret_text) as signer:
             for document in documents:
+                main = mains[document.id][0]
                 try:
-                    data = pades.sign_leader(document.draft_data(), signer,
-                        certificate.appearance(),
+                    data = pades.sign_leader(document.draft_data(main),
+                        signer, certificate.appearance(),
                         tsa=document.company.tsa_url or None)
                 except pades.SignatureError as error:
                     raise _signing_error(error)
-                signed.append((document, data))
-        for document, data in signed:
-            document.store_signed(document.main_file(), data, 'leader',
-                certificate)
+                signed.append((document, main, data))
+        for document, main, data in signed:
+            document.store_signed(main, data, 'leader', certificate)
         cls.leader_signed(documents, certificate)
 
     def store_signed(self, attachment, data, role, certificate):

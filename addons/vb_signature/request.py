@@ -138,7 +138,7 @@ class Request(Workflow, ModelSQL, ModelView):
             main = document.main_file()
             try:
                 prepared, pending = pades.prepare_external(
-                    document.draft_data(), 'leader',
+                    document.draft_data(main), 'leader',
                     certificate.appearance(),
                     certificate=bytes(certificate.certificate),
                     tsa=document.company.tsa_url or None)
