@@ -163,14 +163,18 @@ def _page_image(page):
 
 
 def _render_page(data, number):
-    "PNG of page number (from 1) of the PDF data, in grey"
+    """PGM of page number (from 1) of the PDF data, in grey: raw pixels,
+    2.5 times faster to write than a PNG at 300 dpi, which tesseract
+    would only decompress again"""
     return _run(['pdftoppm', '-f', str(number), '-l', str(number),
-            '-r', str(OCR_DPI), '-gray', '-png', '-'], data)
+            '-r', str(OCR_DPI), '-gray', '-'], data)
 
 
 def _ocr_image(image):
-    return _run(['tesseract', 'stdin', 'stdout', '-l', OCR_LANGUAGE],
-        image).decode('utf-8', errors='replace')
+    # No second pass over each line looking for white on black text:
+    # about 15 % of the time, and official scans have none
+    return _run(['tesseract', 'stdin', 'stdout', '-l', OCR_LANGUAGE,
+            '-c', 'tessedit_do_invert=0'], image).decode('utf-8', errors='replace')
 
 
 def _run(command, data):
