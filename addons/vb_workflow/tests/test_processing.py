@@ -104,6 +104,15 @@ class ProcessingTestCase(unittest.TestCase):
         assignment, = Assignment.search(domain)
         return assignment
 
+    def _assigned(self, r, **assign):
+        """A document delivered, submitted by the clerk to the director and
+        assigned by him: the document and the assignments made"""
+        _, document = self._delivered(r)
+        with acting(r['clerk']):
+            submission = Processing.submit(document, leader=r['director'])
+        with acting(r['director']):
+            return document, Processing.assign(submission, **assign)
+
     @with_transaction()
     def test_assign_handle_complete(self):
         "Submit, assign, reassign in the unit, handle and complete"
@@ -339,14 +348,9 @@ class ProcessingTestCase(unittest.TestCase):
         ModelData = pool.get('ir.model.data')
         r = self._setup()
         with today(FRIDAY):
-            _, document = self._delivered(r)
-            with acting(r['clerk']):
-                submission = Processing.submit(document,
-                    leader=r['director'])
-            with acting(r['director']):
-                Processing.assign(submission, lead=r['officer'],
-                    co=[r['officer2']], info=[r['head']],
-                    deadline=dt.date(2026, 3, 9))
+            document, _ = self._assigned(r, lead=r['officer'],
+                co=[r['officer2']], info=[r['head']],
+                deadline=dt.date(2026, 3, 9))
         action = ActWindow(ModelData.get_id(
                 'vb_workflow', 'act_my_assignment'))
         tabs = {d.name: d for d in action.act_window_domains}
@@ -380,13 +384,8 @@ class ProcessingTestCase(unittest.TestCase):
         Assignment = pool.get('vb.document.assignment')
         r = self._setup()
         with today(FRIDAY):
-            _, document = self._delivered(r)
-            with acting(r['clerk']):
-                submission = Processing.submit(document,
-                    leader=r['director'])
-            with acting(r['director']):
-                lead, = Processing.assign(submission, lead=r['staff_unit'],
-                    deadline=dt.date(2026, 3, 11))
+            document, (lead,) = self._assigned(r, lead=r['staff_unit'],
+                deadline=dt.date(2026, 3, 11))
 
         def reminders():
             notifications = Transaction().user_notifications
@@ -421,12 +420,7 @@ class ProcessingTestCase(unittest.TestCase):
         Document = pool.get('vb.document')
         r = self._setup()
         with today(FRIDAY):
-            _, document = self._delivered(r)
-            with acting(r['clerk']):
-                submission = Processing.submit(document,
-                    leader=r['director'])
-            with acting(r['director']):
-                Processing.assign(submission, lead=r['officer'])
+            document, _ = self._assigned(r, lead=r['officer'])
             with acting(r['officer2']):
                 with self.assertRaises(WorkflowError):
                     Processing.draft_reply(Document(document.id))
@@ -449,13 +443,8 @@ class ProcessingTestCase(unittest.TestCase):
         r['director'].email = 'gd@snv.example'
         r['director'].save()
         with today(FRIDAY):
-            _, document = self._delivered(r)
-            with acting(r['clerk']):
-                submission = Processing.submit(document,
-                    leader=r['director'])
-            with acting(r['director']):
-                Processing.assign(submission, lead=r['officer'],
-                    deadline=FRIDAY)
+            document, _ = self._assigned(r, lead=r['officer'],
+                deadline=FRIDAY)
         with today(dt.date(2026, 3, 9)), patch(
                 'trytond.modules.vb_workflow.notify.'
                 'send_message_transactional') as send:
@@ -472,13 +461,8 @@ class ProcessingTestCase(unittest.TestCase):
         Relation = pool.get('vb.document.relation')
         r = self._setup()
         with today(FRIDAY):
-            _, document = self._delivered(r)
-            with acting(r['clerk']):
-                submission = Processing.submit(document,
-                    leader=r['director'])
-            with acting(r['director']):
-                Processing.assign(submission, directive="Xử lý",
-                    lead=r['officer'])
+            document, _ = self._assigned(r, directive="Xử lý",
+                lead=r['officer'])
             revoking, = Document.copy([document], {
                     'number_notation': '99/QĐ-UBND', 'origin': None,
                     'state': 'draft'})
