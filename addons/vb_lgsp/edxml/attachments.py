@@ -17,6 +17,7 @@ import io
 import itertools
 import mimetypes
 import os
+import re
 import zipfile
 import zlib
 
@@ -104,11 +105,14 @@ def _base_type(content_type):
     return (content_type or '').split(';')[0].strip().lower()
 
 
+# A directory separator, a drive letter's colon or a control character
+_UNSAFE_NAME_RE = re.compile(r'[/\\:\x00-\x1f\x7f]')
+
+
 def check_name(name, field=None):
     "A plain file name: no directory, no control character"
     if (not name or len(name) > 255 or name.strip() != name
-            or name.strip('.') == '' or any(c in name for c in '/\\:')
-            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+            or name.strip('.') == '' or _UNSAFE_NAME_RE.search(name)):
         raise EdxmlSecurityError('unsafe_name', field=repr(name))
     return name
 
@@ -190,7 +194,12 @@ class Base64Sink:
     def _bad(self):
         return EdxmlAttachmentError('bad_base64', field=self.field)
 
-    def feed(self, text):
+    def feed(self, text, source=None):
+        """Check and keep a piece of base64 text (bytes or str).
+
+        `source`: a bytes-like object (a memoryview of the package) holding
+        the same bytes as `text`, kept instead of it when `text` needs no
+        change: the piece then costs no memory of its own."""
         if isinstance(text, str):
             try:
                 text = text.encode('ascii')
@@ -203,7 +212,7 @@ class Base64Sink:
             if rest.translate(None, _WHITESPACE_AND_PAD):
                 raise self._bad()
             if rest.translate(None, b'='):
-                text = text.translate(None, _WHITESPACE)
+                text = source = text.translate(None, _WHITESPACE)
             if self.padding and text.strip(b'='):
                 raise self._bad()
             pad = text.find(b'=')
@@ -216,7 +225,7 @@ class Base64Sink:
         elif self.padding and text:
             raise self._bad()
         if text:
-            self.chunks.append(text)
+            self.chunks.append(text if source is None else source)
             self.length += len(text)
         if self.length > self.max_chars:
             raise EdxmlSecurityError('attachment_too_large', field=self.field,
@@ -236,7 +245,8 @@ class Base64Sink:
 
 
 class Base64Payload:
-    "Checked base64 text in pieces; decodes any byte range on demand"
+    """Checked base64 text in pieces (bytes, or memoryviews of the package
+    it was read from); decodes any byte range on demand"""
     __slots__ = ('chunks', 'starts', 'length', 'size')
 
     def __init__(self, chunks, length, padding):
@@ -287,7 +297,7 @@ class Base64Payload:
             cut = len(chunk) - len(chunk) % 4
             output.write(binascii.a2b_base64(
                     memoryview(chunk)[:cut], strict_mode=True))
-            carry = chunk[cut:]
+            carry = bytes(chunk[cut:])
             del chunk
         return output.getvalue()
 

@@ -177,7 +177,9 @@ class _PackageReader:
         return child
 
     def text(self, node, name, field, required=False):
-        child = self._child(node, name, f'{field}/{name}', required)
+        # The field's path is only built for an error (this is called for
+        # every field of every package)
+        child = node.first(name) if node is not None else None
         value = child.text if child is not None else ''
         if required and not value:
             raise EdxmlFormatError('missing_field', field=f'{field}/{name}')

@@ -10,7 +10,26 @@ nor entity expansion), and the limits on depth, element count and text
 length are checked as the events arrive. The base64 content of attachments
 goes straight to a :class:`~.attachments.Base64Sink`; everything else
 becomes a small tree of :class:`Node`.
+
+Most packages take a faster road to the same tree. The base64 content of
+each attachment is found in the bytes (``<ContentTransferEncoded>`` up to
+the next ``<``, which must be its end tag), checked by the same sink
+straight from the bytes, and replaced by a marker holding a random nonce;
+libxml2 then builds its own tree, in C, of what is left (a few kilobytes,
+with the same options: no DTD, no entity, no network, no huge tree), and
+one pass over it makes the Nodes and applies every limit. Each marker must
+come back as the whole text of a ContentTransferEncoded element, once: a
+cut inside a comment, CDATA section or processing instruction is thus
+detected, and the attachments are exactly what an XML parser reads there.
+This road is taken only when the prolog before the root element holds no
+DOCTYPE (checked on the bytes, so libxml2 never reads a DTD there) and the
+encoding is UTF-8. Whatever it does not accept as it is (a syntax error, a
+limit, bad base64, an attachment's content with an entity) is read again by
+the streaming parser, which gives the answer: both roads read the same
+input alike and refuse it with the same error.
 """
+import os
+import re
 import threading
 
 from lxml import etree
@@ -22,6 +41,24 @@ from .namespaces import DSIG_NS
 # Elements whose text is a file in base64
 PAYLOAD_ELEMENTS = frozenset({'ContentTransferEncoded'})
 _FEED_CHUNK = 64 * 1024
+# Up to this size what is left of a package without its attachments is
+# read through libxml2's tree (the streaming parser keeps memory flat above)
+TREE_MAX_SIZE = 512 * 1024
+# Name in the start tag of a base64 element without attributes
+_PAYLOAD_TAG_RE = re.compile(
+    rb'(?:[A-Za-z_][A-Za-z0-9._-]*:)?ContentTransferEncoded')
+# The prolog of a document that may be read as a tree: an optional UTF-8
+# byte order mark and XML declaration (UTF-8 or no encoding), comments,
+# processing instructions and white space, then the root element's tag. A
+# DOCTYPE (or anything else starting with "<!") never matches, nor does
+# UTF-16/32 or EBCDIC text.
+_TREE_PROLOG_RE = re.compile(
+    rb'(?:\xef\xbb\xbf)?'
+    rb'(?:<\?xml(?:\s+version\s*=\s*(?:"[^"<>]*"|\'[^\'<>]*\'))'
+    rb'(?:\s+encoding\s*=\s*(?:"(?i:utf-?8)"|\'(?i:utf-?8)\'))?'
+    rb'(?:\s+standalone\s*=\s*(?:"[^"<>]*"|\'[^\'<>]*\'))?\s*\?>)?'
+    rb'(?:\s|<!--(?:[^-]|-[^-])*-->|<\?(?![Xx][Mm][Ll][\s?])[^?]*\?>)*'
+    rb'<[^!?\x00\s]')
 
 
 class Node:
@@ -45,19 +82,30 @@ class Node:
 
     @property
     def text(self):
-        return ''.join(self.parts).strip()
+        parts = self.parts
+        if len(parts) == 1:
+            return parts[0].strip()
+        return ''.join(parts).strip()
+
+    def _build_index(self):
+        index = {}
+        for child in self.children:
+            index.setdefault(child.name, []).append(child)
+        self._index = index
+        return index
 
     def all(self, name):
         "Children with this local name, in document order"
-        if self._index is None:
-            index = {}
-            for child in self.children:
-                index.setdefault(child.name, []).append(child)
-            self._index = index
-        return self._index.get(name, ())
+        index = self._index
+        if index is None:
+            index = self._build_index()
+        return index.get(name, ())
 
     def first(self, name):
-        children = self.all(name)
+        index = self._index
+        if index is None:
+            index = self._build_index()
+        children = index.get(name)
         return children[0] if children else None
 
     def attribute(self, name):
@@ -181,12 +229,190 @@ def _parser():
     return cached
 
 
+def _tree_parser():
+    "The thread's parser of small packages into a libxml2 tree"
+    parser = getattr(_local, 'tree_parser', None)
+    if parser is None:
+        # Comments and processing instructions are dropped (the text
+        # around them joins, as the streaming parser's data events do)
+        parser = _local.tree_parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False,
+            dtd_validation=False, huge_tree=False, remove_comments=True,
+            remove_pis=True, collect_ids=False)
+    return parser
+
+
+class _Fallback(Exception):
+    "The tree road does not take this input: read it by streaming"
+
+
+def _cut_payloads(data, limits):
+    """(the package without its attachments' content, {marker: payload}).
+
+    Each content cut is checked by a Base64Sink from the bytes (an error
+    sends the package to the streaming parser) and replaced by a marker
+    that the tree road must find as the whole text of a base64 element.
+    """
+    name, = PAYLOAD_ELEMENTS
+    needle = name.encode() + b'>'
+    nonce = os.urandom(12).hex().encode()
+    pieces = []
+    cut = {}
+    position = done = 0
+    while True:
+        found = data.find(needle, position)
+        if found == -1:
+            break
+        tag_end = found + len(needle)
+        opening = data.rfind(b'<', max(found - 256, done), found)
+        if opening == -1 or not _PAYLOAD_TAG_RE.fullmatch(
+                data, opening + 1, tag_end - 1):
+            # An end tag, or text
+            position = tag_end
+            continue
+        end = data.find(b'<', tag_end)
+        closing = b'</' + data[opening + 1:tag_end]
+        if end == -1 or not data.startswith(closing, end):
+            # Something else than text inside: left to the parser
+            position = tag_end
+            continue
+        if len(cut) >= limits.max_attachments:
+            raise _Fallback
+        sink = Base64Sink(name, limits.max_attachment_size)
+        # The payload keeps views of the package, not copies
+        view = memoryview(data)
+        for start in range(tag_end, end, _FEED_CHUNK):
+            stop = min(start + _FEED_CHUNK, end)
+            sink.feed(data[start:stop], view[start:stop])
+        marker = b'#%s-%d' % (nonce, len(cut))
+        cut[marker.decode()] = sink.finish()
+        pieces += [data[done:tag_end], marker, closing]
+        position = done = end + len(closing)
+    if not cut:
+        return data, cut
+    pieces.append(data[done:])
+    return b''.join(pieces), cut
+
+
+def _read_tree(data, limits, cut=None):
+    """The Node tree of a package read through a libxml2 tree, or _Fallback
+    when the streaming parser must decide.
+
+    `cut`: {marker: payload} of the contents cut out of `data`; each marker
+    must be found once, as the whole text of a base64 element.
+    """
+    try:
+        tree = etree.fromstring(data, _tree_parser())
+    except etree.XMLSyntaxError:
+        raise _Fallback
+    docinfo = tree.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        # Excluded by the prolog check already
+        raise _Fallback
+    max_depth = limits.max_depth
+    max_elements = limits.max_elements
+    max_attributes = limits.max_attributes
+    max_text = limits.max_text_length
+    elements = attachments = signatures = 0
+    root = None
+    # lxml element: (its Node, its depth); the elements' proxies stay alive
+    # in it, so that getparent() finds them instead of making new ones
+    seen = {}
+    # Nodes with more than one piece of text (text and tails of children)
+    pieces = []
+    for element in tree.iter():
+        tag = element.tag
+        if type(tag) is not str:
+            # An entity reference (there is no DTD to declare one)
+            raise _Fallback
+        elements += 1
+        if elements > max_elements:
+            raise _Fallback
+        if tag[0] == '{':
+            namespace, _, name = tag[1:].partition('}')
+        else:
+            name, namespace = tag, ''
+        items = element.items()
+        if items:
+            if len(items) > max_attributes:
+                raise _Fallback
+            for _, value in items:
+                if len(value) > max_text:
+                    raise _Fallback
+            attrib = dict(items)
+        else:
+            attrib = {}
+        node = Node(name, namespace, attrib)
+        parent_element = element.getparent()
+        if parent_element is None:
+            root = node
+            depth = 1
+        else:
+            parent, depth = seen[parent_element]
+            depth += 1
+            if depth > max_depth or parent.name in PAYLOAD_ELEMENTS:
+                raise _Fallback
+            parent.children.append(node)
+            if name == 'Signature' and namespace == DSIG_NS:
+                signatures += 1
+            tail = element.tail
+            if tail:
+                parent_parts = parent.parts
+                parent_parts.append(tail)
+                if len(parent_parts) == 2:
+                    pieces.append(parent)
+                elif len(parent_parts) == 1 and len(tail) > max_text:
+                    raise _Fallback
+        seen[element] = node, depth
+        text = element.text
+        if name in PAYLOAD_ELEMENTS:
+            attachments += 1
+            if attachments > limits.max_attachments:
+                raise _Fallback
+            if cut and text in cut:
+                node.payload = cut.pop(text)
+                continue
+            sink = Base64Sink(name, limits.max_attachment_size)
+            if text:
+                sink.feed(text)
+            node.payload = sink.finish()
+        elif text:
+            if len(text) > max_text:
+                raise _Fallback
+            node.parts.append(text)
+    for node in pieces:
+        if sum(map(len, node.parts)) > max_text:
+            raise _Fallback
+    if cut:
+        # A cut that was not an element's text (in a comment, CDATA...)
+        raise _Fallback
+    root.signatures = signatures
+    return root
+
+
+def takes_tree_road(data):
+    "Whether `data` may be read through a libxml2 tree (its prolog)"
+    return bool(_TREE_PROLOG_RE.match(data))
+
+
 def read_xml(data, limits):
     """Parse `data` (bytes) into a Node tree.
 
     On failure the partial tree read so far is on the exception as
     ``partial_root`` (the caller uses it to name the sender).
     """
+    if takes_tree_road(data):
+        try:
+            skeleton, cut = _cut_payloads(data, limits)
+            if len(skeleton) <= TREE_MAX_SIZE:
+                return _read_tree(skeleton, limits, cut)
+        except (_Fallback, EdxmlError):
+            pass
+    return read_stream(data, limits)
+
+
+def read_stream(data, limits):
+    "read_xml by the streaming parser alone"
     parser, target = _parser()
     target.reset(limits)
     done = False
