@@ -9,11 +9,11 @@ token endpoint, or both (then they must name the same system);
 import base64
 
 from ..transport.base import KINDS
-from ..transport.errors import (
-    AXIS_AUTH, AXIS_INVALID_FILE, AXIS_INVALID_REQUEST)
+from ..transport.errors import AXIS_AUTH, AXIS_INVALID_REQUEST
+from .api import Api
 from .exchange import AxisError
 from .package import inspect_package
-from .responses import filter_date, json_response, read_json_body
+from .responses import json_response, read_json_body
 from .store import STATE_TEXTS
 
 BEARER_CHALLENGE = {'WWW-Authenticate': 'Bearer realm="vbdh-axis", '
@@ -29,11 +29,12 @@ def _kind(value, default=None):
     return kind
 
 
-class RestApi:
+class RestApi(Api):
     name = 'rest'
+    package_part = 'edocFile'
 
     def __init__(self, app):
-        self.app = app
+        super().__init__(app)
         self.actions = {
             'sendEdoc': ('POST', self.send_edoc),
             'syncReceivedEdocList': ('GET', self.received_list),
@@ -79,43 +80,23 @@ class RestApi:
         return bearer_system
 
     def handle(self, request, action, entry):
-        method, handler = self.actions[action]
-        if request.method != method:
-            raise AxisError(405, AXIS_INVALID_REQUEST,
-                f'{action} chỉ nhận phương thức {method}.',
-                headers={'Allow': method})
+        handler = self.handler(request, action)
         system = self.authenticate(request)
         entry['systemId'] = system.system_id
         return handler(request, system, entry)
 
     def send_edoc(self, request, system, entry):
-        storage = request.files.get('edocFile')
-        if storage is None:
-            raise AxisError(400, AXIS_INVALID_FILE,
-                'Thiếu tệp gói tin (phần edocFile).')
-        content = storage.read(self.app.max_package_size + 1)
-        if len(content) > self.app.max_package_size:
-            raise AxisError(413, AXIS_INVALID_FILE,
-                'Gói tin vượt quá dung lượng cho phép.')
-        record, duplicate = self.app.exchange.send(system, content,
-            kind=_kind(request.form.get('messageType')),
-            idempotency_key=request.headers.get('Idempotency-Key'),
-            api=self.name)
-        receivers = [{'to': d['to'], 'docId': d['docId']}
-            for d in record['deliveries']]
-        entry.update(result='duplicate' if duplicate else 'accepted',
-            docId=record['docId'], kind=record['kind'], to=record['to'],
-            receivers=receivers)
-        entry['from'] = record['from']
+        content = self.read_package(request)
+        record, duplicate, receivers = self.send(request, system, content,
+            entry, kind=_kind(request.form.get('messageType')))
         return json_response({'success': True, 'message': 'OK',
                 'docId': record['docId'], 'duplicate': duplicate,
                 'receivers': receivers})
 
     def received_list(self, request, system, entry):
-        kind = _kind(request.args.get('messageType'), 'edoc')
-        pairs = self.app.exchange.inbox(system, kind,
-            filter_date(request.args.get('fromDate')),
-            filter_date(request.args.get('toDate'), end=True))
+        pairs = self.inbox(system,
+            _kind(request.args.get('messageType'), 'edoc'),
+            request.args.get('fromDate'), request.args.get('toDate'), entry)
         data = [{
                 'docId': delivery['docId'],
                 'from': record['from'],
@@ -129,16 +110,12 @@ class RestApi:
                 'contentSha256': record['sha256'],
                 'contentLength': record['size'],
                 } for record, delivery in pairs]
-        entry.update(result='listed', kind=kind, count=len(data))
         return json_response({'success': True, 'message': 'OK',
                 'count': len(data), 'data': data})
 
     def get_edoc(self, request, system, entry):
-        record, delivery, content = self.app.exchange.fetch(system,
-            request.args.get('docId'))
-        entry.update(result='delivered', docId=delivery['docId'],
-            messageDocId=record['docId'], kind=record['kind'],
-            to=delivery['to'])
+        record, delivery, content = self.fetch(system,
+            request.args.get('docId'), entry)
         try:
             edxml = content.decode('utf-8')
         except UnicodeDecodeError:
@@ -160,16 +137,11 @@ class RestApi:
         if body is None:
             raise AxisError(400, AXIS_INVALID_REQUEST,
                 'Thân yêu cầu phải là JSON {docId, status}.')
-        status = str(body.get('status') or '')
-        record, delivery = self.app.exchange.update_status(system,
-            body.get('docId'), status)
-        entry.update(result='acknowledged', docId=delivery['docId'],
-            messageDocId=record['docId'], kind=record['kind'],
-            to=delivery['to'], ackStatus=status)
+        self.acknowledge(system, body.get('docId'),
+            str(body.get('status') or ''), entry)
         return json_response({'success': True, 'message': 'OK'})
 
     def agencies(self, request, system, entry):
-        data = self.app.directory.agencies()
-        entry.update(result='listed', count=len(data))
+        data = self.listed(self.app.directory.agencies(), entry)
         return json_response({'success': True, 'message': 'OK',
                 'count': len(data), 'data': data})

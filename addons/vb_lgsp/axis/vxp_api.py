@@ -16,9 +16,10 @@ from ..transport.base import KINDS
 from ..transport.errors import (
     AXIS_AUTH, AXIS_INVALID_FILE, AXIS_INVALID_REQUEST, AXIS_OK)
 from ..transport.signing import SignatureError, verify_headers
+from .api import Api
 from .directory import DirectoryError
 from .exchange import AxisError
-from .responses import filter_date, json_response, read_json_body
+from .responses import json_response, read_json_body
 from .store import STATE_TEXTS
 
 OK_TEXT = 'Thành công'
@@ -61,11 +62,12 @@ def _kind(signed, default=None):
     return kind
 
 
-class VxpApi:
+class VxpApi(Api):
     name = 'vxp'
+    package_part = 'file_doc'
 
     def __init__(self, app):
-        self.app = app
+        super().__init__(app)
         self.actions = {
             'sendEdoc': ('POST', self.send_edoc),
             'getReceivedEdocList': ('POST', self.received_list),
@@ -88,11 +90,7 @@ class VxpApi:
             error.headers)
 
     def handle(self, request, action, entry):
-        method, handler = self.actions[action]
-        if request.method != method:
-            raise AxisError(405, AXIS_INVALID_REQUEST,
-                f'{action} chỉ nhận phương thức {method}.',
-                headers={'Allow': method})
+        handler = self.handler(request, action)
         try:
             signed = verify_headers(request.headers.get,
                 self.app.credentials.secret_for, max_skew=self.app.max_skew)
@@ -104,40 +102,22 @@ class VxpApi:
         return handler(request, system, signed, entry)
 
     def send_edoc(self, request, system, signed, entry):
-        storage = request.files.get('file_doc')
-        if storage is None:
-            raise AxisError(400, AXIS_INVALID_FILE,
-                'Thiếu tệp gói tin (phần file_doc).')
-        content = storage.read(self.app.max_package_size + 1)
-        if len(content) > self.app.max_package_size:
-            raise AxisError(413, AXIS_INVALID_FILE,
-                'Gói tin vượt quá dung lượng cho phép.')
+        content = self.read_package(request)
         expected = (signed.get('hash-file') or '').lower()
         if not expected:
             raise AxisError(400, AXIS_INVALID_FILE, 'Thiếu tham số hash-file.')
         if hashlib.sha256(content).hexdigest() != expected:
             raise AxisError(400, AXIS_INVALID_FILE,
                 'hash-file không khớp SHA-256 của tệp gói tin.')
-        kind = _kind(signed)
-        record, duplicate = self.app.exchange.send(system, content,
-            kind=kind, from_id=signed.get('from'),
-            to_ids=parse_recipients(signed.get('to')),
-            idempotency_key=request.headers.get('Idempotency-Key'),
-            api=self.name)
-        receivers = [{'to': d['to'], 'docId': d['docId']}
-            for d in record['deliveries']]
-        entry.update(result='duplicate' if duplicate else 'accepted',
-            docId=record['docId'], kind=record['kind'], to=record['to'],
-            receivers=receivers)
-        entry['from'] = record['from']
+        record, duplicate, receivers = self.send(request, system, content,
+            entry, kind=_kind(signed), from_id=signed.get('from'),
+            to_ids=parse_recipients(signed.get('to')))
         return _ok(DocId=record['docId'], duplicate=duplicate,
             receivers=receivers)
 
     def received_list(self, request, system, signed, entry):
-        kind = _kind(signed, 'edoc')
-        pairs = self.app.exchange.inbox(system, kind,
-            filter_date(signed.get('fromDate')),
-            filter_date(signed.get('toDate'), end=True))
+        pairs = self.inbox(system, _kind(signed, 'edoc'),
+            signed.get('fromDate'), signed.get('toDate'), entry)
         data = [{
                 'docId': delivery['docId'],
                 'serviceType': 'eDoc',
@@ -152,34 +132,21 @@ class VxpApi:
                 'contentLength': record['size'],
                 'versionSdk': '',
                 } for record, delivery in pairs]
-        entry.update(result='listed', kind=kind, count=len(data))
         return _ok(data=data)
 
     def get_edoc(self, request, system, signed, entry):
-        record, delivery, content = self.app.exchange.fetch(system,
-            signed.get('docId'))
-        entry.update(result='delivered', docId=delivery['docId'],
-            messageDocId=record['docId'], kind=record['kind'],
-            to=delivery['to'])
+        _, _, content = self.fetch(system, signed.get('docId'), entry)
         return _ok(data=base64.b64encode(content).decode('ascii'))
 
     def download_edoc(self, request, system, signed, entry):
-        record, delivery, content = self.app.exchange.fetch(system,
-            signed.get('docId'))
-        entry.update(result='delivered', docId=delivery['docId'],
-            messageDocId=record['docId'], kind=record['kind'],
-            to=delivery['to'])
+        _, delivery, content = self.fetch(system, signed.get('docId'), entry)
         return Response(content, content_type='application/xml',
             headers={'Content-Disposition':
                 f'attachment; filename="{delivery["docId"]}.edxml"'})
 
     def update_status(self, request, system, signed, entry):
-        status = signed.get('status') or ''
-        record, delivery = self.app.exchange.update_status(system,
-            signed.get('docId'), status)
-        entry.update(result='acknowledged', docId=delivery['docId'],
-            messageDocId=record['docId'], kind=record['kind'],
-            to=delivery['to'], ackStatus=status)
+        self.acknowledge(system, signed.get('docId'),
+            signed.get('status') or '', entry)
         return _ok()
 
     def sent_list(self, request, system, signed, entry):
@@ -219,23 +186,19 @@ class VxpApi:
         return self._count(system, 'status', entry)
 
     def agencies(self, request, system, signed, entry):
-        data = self.app.directory.agencies()
-        entry.update(result='listed', count=len(data))
-        return _ok(data=data)
+        return _ok(data=self.listed(self.app.directory.agencies(), entry))
 
     def agencies_qd20(self, request, system, signed, entry):
         level = signed.get('level')
         if level not in ('1', '2', '3', '4'):
             raise AxisError(400, AXIS_INVALID_REQUEST,
                 f'level "{level}" không hợp lệ (1 đến 4).')
-        data = self.app.directory.agencies(int(level))
-        entry.update(result='listed', count=len(data))
-        return _ok(data=data)
+        return _ok(data=self.listed(
+                self.app.directory.agencies(int(level)), entry))
 
     def synchronize_units(self, request, system, signed, entry):
-        data = self.app.directory.synchronize_units()
-        entry.update(result='listed', count=len(data))
-        return _ok(data=data)
+        return _ok(data=self.listed(self.app.directory.synchronize_units(),
+                entry))
 
     def _check_own(self, system, code):
         if not code or not system.covers(code):

@@ -9,9 +9,10 @@ else for failures of the exchange.
 import abc
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 
-from .errors import PermanentError, RetryableError
+from .errors import PermanentError, RetryableError, error_for_axis_code
 from .signing import VN_TZ
 
 KINDS = ('edoc', 'status')
@@ -177,6 +178,14 @@ def check_doc_id(doc_id):
             f'Mã văn bản trên trục (docId) "{doc_id}" không hợp lệ.')
 
 
+def _json_or_none(body):
+    "The JSON value of an answer's body, or None when it is not JSON"
+    try:
+        return json.loads(body.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
 class Transport(abc.ABC):
     """Client of one axis (national VXP or a provincial LGSP).
 
@@ -184,10 +193,99 @@ class Transport(abc.ABC):
     ``RetryableError``: the id goes out as an ``Idempotency-Key`` header so
     an axis that honours it (the simulator does) does not store the
     package twice.
+
+    The axes' APIs all answer JSON objects: ``_exchange`` sends a request
+    and reads its answer the same way for every transport, which only say
+    how their API reports a failure (``_error_parts``, ``_refusal``) and
+    names the fields of its listings (``INBOX_FIELDS``).
     """
 
     #: Short name stored in the configuration ("vxp", "provincial", "oauth2")
     name = None
+    #: Keys of an inbox record: status text, creation and update times
+    INBOX_FIELDS = ('statusDesc', 'createdTime', 'updatedTime')
+    base_url = system_id = http = None
+
+    def __repr__(self):
+        # Never shows the secret
+        return (f'{type(self).__name__}({self.base_url!r}, '
+            f'system_id={self.system_id!r})')
+
+    # The JSON exchange with the axis ------------------------------------
+
+    def _request(self, method, url, headers, body):
+        "Send one request (subclasses add their authentication)"
+        return self.http.request(method, url, headers=headers, body=body)
+
+    def _exchange(self, method, url, headers, body=None, message_id=None):
+        """The JSON object the axis answers to a request.
+
+        A non-2xx answer raises the error of its HTTP status, with the
+        axis's own error code and text when its body gives them; a 2xx
+        answer that is not a JSON object, or that reports a failure,
+        raises the error of the axis's code.
+        """
+        if message_id:
+            headers['Idempotency-Key'] = str(message_id)
+        response = self._request(method, url, headers, body)
+        if not 200 <= response.status < 300:
+            code, description = self._error_parts(
+                _json_or_none(response.body))
+            response.raise_for_status(description, code)
+        data = response.json()
+        if not isinstance(data, dict):
+            raise RetryableError('protocol', 'JSON không phải đối tượng',
+                http_status=response.status)
+        refusal = self._refusal(data)
+        if refusal is not None:
+            code, description = refusal
+            raise error_for_axis_code(code, description,
+                http_status=response.status)
+        return data
+
+    @staticmethod
+    def _error_parts(data):
+        """(axis error code, description) in the JSON of an answer (None
+        when the body was not JSON)"""
+        return None, None
+
+    def _refusal(self, data):
+        "(axis error code, description) when a 2xx answer is a failure"
+        return None
+
+    @staticmethod
+    def _receipt(data, doc_id, label='docId'):
+        "The AxisReceipt of a send's answer, whose message id is doc_id"
+        if not doc_id:
+            raise RetryableError('protocol', f'Thiếu {label} trong phản hồi.')
+        receivers = {r.get('to'): r.get('docId')
+            for r in data.get('receivers') or [] if isinstance(r, dict)}
+        return AxisReceipt(str(doc_id), bool(data.get('duplicate')),
+            receivers)
+
+    def _inbox_items(self, records, kind):
+        "InboxItem list of an inbox listing's records"
+        status_desc, created, updated = self.INBOX_FIELDS
+        items = []
+        for record in records or []:
+            if not isinstance(record, dict) or not record.get('docId'):
+                continue
+            size = record.get('contentLength')
+            items.append(InboxItem(
+                doc_id=str(record['docId']),
+                kind=record.get('messageType') or kind,
+                from_id=record.get('from') or '',
+                to_id=record.get('to') or '',
+                status=record.get('status') or '',
+                status_desc=record.get(status_desc) or '',
+                created=parse_axis_datetime(record.get(created)),
+                updated=parse_axis_datetime(record.get(updated)),
+                sha256=record.get('contentSha256') or '',
+                size=int(size) if str(size).isdigit() else None,
+                raw=record))
+        return items
+
+    # The interface -------------------------------------------------------
 
     @abc.abstractmethod
     def send(self, package, to_ids, kind='edoc', *, from_id=None,

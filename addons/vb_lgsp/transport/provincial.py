@@ -8,10 +8,9 @@ import json
 from urllib.parse import urlencode
 
 from .base import (
-    AxisReceipt, InboxItem, Transport, agencies_from_records,
-    check_ack_status, check_doc_id, check_kind, check_sha256,
-    parse_axis_datetime)
-from .errors import PermanentError, RetryableError, error_for_axis_code
+    Transport, agencies_from_records, check_ack_status, check_doc_id,
+    check_kind, check_sha256)
+from .errors import PermanentError, RetryableError
 from .http import DEFAULT_TIMEOUT, HttpClient, encode_multipart
 
 # Paths are configuration: each province publishes its own. The directory
@@ -72,10 +71,6 @@ class ProvincialRestTransport(Transport):
         self.http = http or HttpClient(timeout)
         self.bearer = bearer
 
-    def __repr__(self):
-        return (f'{type(self).__name__}({self.base_url!r}, '
-            f'system_id={self.system_id!r})')
-
     def _auth_headers(self, token=None):
         headers = {}
         if self.system_id:
@@ -98,25 +93,12 @@ class ProvincialRestTransport(Transport):
         headers = {'Accept': 'application/json'}
         if content_type:
             headers['Content-Type'] = content_type
-        if message_id:
-            headers['Idempotency-Key'] = str(message_id)
-        response = self._request(method, url, headers, body)
-        if not 200 <= response.status < 300:
-            try:
-                data = json.loads(response.body.decode('utf-8'))
-            except (UnicodeDecodeError, ValueError):
-                data = None
-            code, description = _error_parts(data)
-            response.raise_for_status(description, code)
-        data = response.json()
-        if not isinstance(data, dict):
-            raise RetryableError('protocol', 'JSON không phải đối tượng',
-                http_status=response.status)
-        if data.get('success') is False:
-            code, description = _error_parts(data)
-            raise error_for_axis_code(code, description,
-                http_status=response.status)
-        return data
+        return self._exchange(method, url, headers, body, message_id)
+
+    _error_parts = staticmethod(_error_parts)
+
+    def _refusal(self, data):
+        return _error_parts(data) if data.get('success') is False else None
 
     def send(self, package, to_ids, kind='edoc', *, from_id=None,
             message_id=None, filename='edoc.edxml'):
@@ -130,13 +112,7 @@ class ProvincialRestTransport(Transport):
         data = self._call('POST', 'send', body=body,
             content_type=content_type, message_id=message_id)
         inner = data.get('data') if isinstance(data.get('data'), dict) else {}
-        doc_id = data.get('docId') or inner.get('docId')
-        if not doc_id:
-            raise RetryableError('protocol', 'Thiếu docId trong phản hồi.')
-        receivers = {r.get('to'): r.get('docId')
-            for r in data.get('receivers') or [] if isinstance(r, dict)}
-        return AxisReceipt(str(doc_id), bool(data.get('duplicate')),
-            receivers)
+        return self._receipt(data, data.get('docId') or inner.get('docId'))
 
     def inbox(self, kind='edoc', *, from_date=None, to_date=None):
         check_kind(kind)
@@ -145,25 +121,8 @@ class ProvincialRestTransport(Transport):
             params['fromDate'] = from_date.strftime('%Y/%m/%d')
         if to_date is not None:
             params['toDate'] = to_date.strftime('%Y/%m/%d')
-        data = self._call('GET', 'inbox', params=params)
-        items = []
-        for record in data.get('data') or []:
-            if not isinstance(record, dict) or not record.get('docId'):
-                continue
-            size = record.get('contentLength')
-            items.append(InboxItem(
-                doc_id=str(record['docId']),
-                kind=record.get('messageType') or kind,
-                from_id=record.get('from') or '',
-                to_id=record.get('to') or '',
-                status=record.get('status') or '',
-                status_desc=record.get('statusDesc') or '',
-                created=parse_axis_datetime(record.get('createdTime')),
-                updated=parse_axis_datetime(record.get('updatedTime')),
-                sha256=record.get('contentSha256') or '',
-                size=int(size) if str(size).isdigit() else None,
-                raw=record))
-        return items
+        return self._inbox_items(
+            self._call('GET', 'inbox', params=params).get('data'), kind)
 
     def fetch(self, doc_id, *, sha256=None):
         check_doc_id(doc_id)

@@ -7,11 +7,9 @@ import binascii
 import json
 
 from .base import (
-    AxisReceipt, InboxItem, Transport, agencies_from_records,
-    check_ack_status, check_doc_id, check_kind, check_sha256,
-    parse_axis_datetime)
-from .errors import (
-    AXIS_OK, PermanentError, RetryableError, error_for_axis_code)
+    Transport, agencies_from_records, check_ack_status, check_doc_id,
+    check_kind, check_sha256)
+from .errors import AXIS_OK, PermanentError, RetryableError
 from .http import DEFAULT_TIMEOUT, HttpClient, encode_multipart
 from .signing import sha256_hex, sign_headers
 
@@ -38,6 +36,7 @@ class VXPTransport(Transport):
     ``organ_id`` is the default ``from`` (our mã định danh) of ``send``.
     """
     name = 'vxp'
+    INBOX_FIELDS = ('status_desc', 'created_time', 'updated_time')
 
     def __init__(self, base_url, system_id, secret, *, organ_id=None,
             timeout=DEFAULT_TIMEOUT, http=None, service_type='eDoc'):
@@ -51,11 +50,6 @@ class VXPTransport(Transport):
         self.service_type = service_type
         self.http = http or HttpClient(timeout)
 
-    def __repr__(self):
-        # Never show the secret
-        return (f'{type(self).__name__}({self.base_url!r}, '
-            f'system_id={self.system_id!r})')
-
     def _call(self, path, params=None, *, method='POST', body=b'',
             content_type=JSON_TYPE, message_id=None):
         try:
@@ -64,28 +58,20 @@ class VXPTransport(Transport):
         except ValueError as error:
             raise PermanentError('invalid_request',
                 f'Tham số "{error}" phải là ký tự ASCII (mã, số hiệu).')
-        if message_id:
-            headers['Idempotency-Key'] = str(message_id)
-        response = self.http.request(method, self.base_url + path,
-            headers=headers, body=body if method == 'POST' else None)
-        if not 200 <= response.status < 300:
-            try:
-                data = json.loads(response.body.decode('utf-8'))
-            except (UnicodeDecodeError, ValueError):
-                data = {}
-            if not isinstance(data, dict):
-                data = {}
-            response.raise_for_status(data.get('ErrorDesc'),
-                data.get('ErrorCode'))
-        data = response.json()
+        return self._exchange(method, self.base_url + path, headers,
+            body if method == 'POST' else None, message_id)
+
+    @staticmethod
+    def _error_parts(data):
         if not isinstance(data, dict):
-            raise RetryableError('protocol', 'JSON không phải đối tượng',
-                http_status=response.status)
-        status = str(data.get('status', 'OK')).upper()
-        if status != 'OK' or not _is_ok_code(data.get('ErrorCode')):
-            raise error_for_axis_code(data.get('ErrorCode'),
-                data.get('ErrorDesc'), http_status=response.status)
-        return data
+            return None, None
+        return data.get('ErrorCode'), data.get('ErrorDesc')
+
+    def _refusal(self, data):
+        if (str(data.get('status', 'OK')).upper() != 'OK'
+                or not _is_ok_code(data.get('ErrorCode'))):
+            return data.get('ErrorCode'), data.get('ErrorDesc')
+        return None
 
     def send(self, package, to_ids, kind='edoc', *, from_id=None,
             message_id=None, filename='edoc.edxml'):
@@ -111,13 +97,8 @@ class VXPTransport(Transport):
                     package)])
         data = self._call('/sendEdoc', params, body=body,
             content_type=content_type, message_id=message_id)
-        doc_id = data.get('DocId') or data.get('docId')
-        if not doc_id:
-            raise RetryableError('protocol', 'Thiếu DocId trong phản hồi.')
-        receivers = {r.get('to'): r.get('docId')
-            for r in data.get('receivers') or [] if isinstance(r, dict)}
-        return AxisReceipt(str(doc_id), bool(data.get('duplicate')),
-            receivers)
+        return self._receipt(data, data.get('DocId') or data.get('docId'),
+            'DocId')
 
     def inbox(self, kind='edoc', *, from_date=None, to_date=None):
         check_kind(kind)
@@ -126,25 +107,8 @@ class VXPTransport(Transport):
             params['fromDate'] = _format_filter_date(from_date)
         if to_date is not None:
             params['toDate'] = _format_filter_date(to_date, end=True)
-        data = self._call('/getReceivedEdocList', params)
-        items = []
-        for record in data.get('data') or []:
-            if not isinstance(record, dict) or not record.get('docId'):
-                continue
-            size = record.get('contentLength')
-            items.append(InboxItem(
-                doc_id=str(record['docId']),
-                kind=record.get('messageType') or kind,
-                from_id=record.get('from') or '',
-                to_id=record.get('to') or '',
-                status=record.get('status') or '',
-                status_desc=record.get('status_desc') or '',
-                created=parse_axis_datetime(record.get('created_time')),
-                updated=parse_axis_datetime(record.get('updated_time')),
-                sha256=record.get('contentSha256') or '',
-                size=int(size) if str(size).isdigit() else None,
-                raw=record))
-        return items
+        return self._inbox_items(
+            self._call('/getReceivedEdocList', params).get('data'), kind)
 
     def fetch(self, doc_id, *, sha256=None):
         check_doc_id(doc_id)
