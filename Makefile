@@ -63,10 +63,12 @@ run: install web var/trytond-run.conf
 # the browser tests, SoftHSM2 as the PKCS#11 token of the signature tests,
 # poppler's pdftoppm to look at rendered signatures and reports, DejaVu and
 # Liberation 2 fonts with Vietnamese glyphs, tesseract with its Vietnamese
-# model to read scanned files
+# model to read scanned files, Dovecot as the IMAP server of the official
+# e-mail channel's tests (started by the tests on a free port, never as a
+# service)
 SYSTEM_PACKAGES := chromium chromium-driver fonts-dejavu-core fonts-liberation2 \
-	softhsm2 poppler-utils tesseract-ocr tesseract-ocr-vie
-SYSTEM_COMMANDS := chromium chromedriver softhsm2-util pdftoppm tesseract
+	softhsm2 poppler-utils tesseract-ocr tesseract-ocr-vie dovecot-imapd
+SYSTEM_COMMANDS := chromium chromedriver softhsm2-util pdftoppm tesseract dovecot
 system:
 	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts"; \
