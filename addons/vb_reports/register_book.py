@@ -7,6 +7,10 @@ names of their receiving units and persons (incoming) or recipient
 agencies (outgoing), streamed and folded into one row per document. The
 documents are chosen by `vb.document.search(..., query=True)`, so the
 user's record rules (one agency's documents) apply to the register too.
+
+The PDF starts with the register's cover (agency, title, year, first and
+last dates and numbers, volume: see render.registers.register_cover); the
+first and last numbers are read in SQL before the rows are streamed.
 """
 from itertools import groupby
 
@@ -24,7 +28,7 @@ from trytond.modules.vb_document.book import DIRECTIONS
 from .common import (
     PeriodStartMixin, RenderedReport, agency_heading)
 from .exceptions import ReportFilterError
-from .render import period_line, register_report
+from .render import period_line, register_cover, register_report
 
 CANCELLED_NOTE = 'Đã hủy'
 # Rows fetched from the cursor at a time: the register may have 100,000s
@@ -120,6 +124,26 @@ def register_rows(direction, documents):
         yield _register_row(direction, lines)
 
 
+def number_range(documents):
+    """The first and last register numbers of the documents selected by the
+    SQL query `documents`, in the register's order (year, number), or
+    (None, None) when there is none"""
+    document = Pool().get('vb.document').__table__()
+    cursor = Transaction().connection.cursor()
+    numbers = []
+    for order in ['ASC', 'DESC']:
+        def key(column):
+            return getattr(column, order.lower())
+        cursor.execute(*document.select(document.register_number,
+                where=document.id.in_(documents),
+                order_by=[key(document.register_year),
+                    key(document.register_number), key(document.id)],
+                limit=1))
+        row = cursor.fetchone()
+        numbers.append(row[0] if row else None)
+    return tuple(numbers)
+
+
 def _register_row(direction, lines):
     "One row of the register from the lines of one document (one per name)"
     (_, number, number_notation, issued_date, type_name, subject, state,
@@ -169,6 +193,13 @@ class RegisterStart(PeriodStartMixin):
             ('company', '=', Eval('company', -1)),
             ('direction', '=', Eval('direction')),
             ])
+    volume = fields.Integer("Volume", required=True,
+        domain=[('volume', '>=', 1)],
+        help="The volume number printed on the cover of the register.")
+
+    @classmethod
+    def default_volume(cls):
+        return 1
 
     @classmethod
     def default_direction(cls):
@@ -192,6 +223,10 @@ class RegisterStart(PeriodStartMixin):
 
     def check(self):
         super().check()
+        if not self.volume or self.volume < 1:
+            raise ReportFilterError(gettext(
+                    'vb_reports.msg_register_volume',
+                    volume=self.volume if self.volume is not None else ''))
         if self.register.company != self.company:
             raise ReportFilterError(gettext(
                     'vb_reports.msg_register_other_agency',
@@ -217,6 +252,7 @@ class PrintRegister(Wizard):
             **self.start.period_data(),
             'direction': self.start.register.direction,
             'register': self.start.register.id,
+            'volume': self.start.volume,
             }
 
     def do_pdf_(self, action):
@@ -267,6 +303,8 @@ class RegisterPDF(RenderedReport):
             dates = [getattr(r, 'arrival_date' if direction == 'incoming'
                     else 'issued_date') for r in records]
             dates = [d for d in dates if d]
+            first_date = min(dates) if dates else None
+            last_date = max(dates) if dates else None
             period = period_line(min(dates), max(dates)) if dates else ''
         else:
             direction = data['direction']
@@ -277,13 +315,20 @@ class RegisterPDF(RenderedReport):
                     agency.id, register.id if register else None,
                     data['start_date'], data['end_date']),
                 query=True, order=[])
-            period = period_line(data['start_date'], data['end_date'])
+            first_date, last_date = data['start_date'], data['end_date']
+            period = period_line(first_date, last_date)
         subtitle = ' - '.join(filter(None, [
                     register.name if register else '', period]))
+        heading = agency_heading(agency)
+        first, last = number_range(documents)
+        cover = register_cover(direction,
+            [heading.get('parent_agency'), heading.get('agency')],
+            first_date, last_date, first, last, data.get('volume'),
+            register.name if register else '')
         return register_report(direction,
             register_rows(direction, documents), subtitle=subtitle,
-            sheet_name=register.name if register else '',
-            **agency_heading(agency))
+            sheet_name=register.name if register else '', cover=cover,
+            **heading)
 
 
 class RegisterXLSX(RegisterPDF):

@@ -15,10 +15,11 @@ from .formatting import (
     period_line)
 from .model import (
     COUNT, DATE, DATETIME, INT, MONEY, NUMBER, PERCENT, RATIO, SUM, TEXT,
-    Chart, Column, Report, Row, Series, Signature)
+    Chart, Column, Cover, Report, Row, Series, Signature)
 from .registers import (
     INCOMING_REGISTER_TITLE, OUTGOING_REGISTER_TITLE,
-    incoming_register_columns, outgoing_register_columns, register_report)
+    incoming_register_columns, outgoing_register_columns, register_cover,
+    register_report)
 
 
 def render_pdf(report, output=None, **options):
@@ -35,9 +36,10 @@ def render_xlsx(report, output=None):
 
 __all__ = [
     'ReportError', 'Report', 'Column', 'Row', 'Chart', 'Series',
-    'Signature', 'TEXT', 'INT', 'NUMBER', 'PERCENT', 'MONEY', 'DATE',
-    'DATETIME', 'SUM', 'COUNT', 'RATIO', 'render_pdf', 'render_xlsx',
-    'incoming_register_columns', 'outgoing_register_columns',
-    'register_report', 'INCOMING_REGISTER_TITLE', 'OUTGOING_REGISTER_TITLE',
+    'Signature', 'Cover', 'TEXT', 'INT', 'NUMBER', 'PERCENT', 'MONEY',
+    'DATE', 'DATETIME', 'SUM', 'COUNT', 'RATIO', 'render_pdf',
+    'render_xlsx', 'incoming_register_columns', 'outgoing_register_columns',
+    'register_report', 'register_cover', 'INCOMING_REGISTER_TITLE',
+    'OUTGOING_REGISTER_TITLE',
     'count_in_words', 'count_line', 'format_cell', 'format_number',
     'format_percent', 'period_line']

@@ -191,6 +191,19 @@ class Signature:
     hint: str = '(Ký, ghi rõ họ tên)'
 
 
+@dataclass(frozen=True)
+class Cover:
+    """A cover page before the report, as the registers of Phụ lục IV have
+    when they are printed and bound: `agencies` (the agency's hierarchy,
+    from the top down, the agency itself last) at the top, `title` big in
+    the middle, `subtitle` under it, then `lines` (year, dates, numbers,
+    volume)."""
+    title: str
+    agencies: Sequence[str] = ()
+    subtitle: str = ''
+    lines: Sequence[str] = ()
+
+
 @dataclass
 class Report:
     """A tabular report with its heading, totals, notes and charts.
@@ -203,6 +216,8 @@ class Report:
     (Bằng chữ: Một trăm hai mươi lăm văn bản)."); None leaves that line out.
     `count` overrides the number of level-0 rows. `number_header` adds the
     row "(1) (2) …" under the headers, as the registers of Phụ lục IV have.
+    `cover` (a Cover) is a first page of its own in the PDF; the pages
+    after it are numbered from 1.
     """
     title: str
     columns: Sequence[Column]
@@ -224,6 +239,7 @@ class Report:
     signatures: Sequence[Signature] = ()
     sheet_name: str = ''
     empty_text: str = 'Không có dữ liệu trong kỳ báo cáo.'
+    cover: Optional[Cover] = None
     keys: dict = field(init=False, repr=False, default=None)
 
     def validate(self):
@@ -273,6 +289,10 @@ class Report:
                 isinstance(self.count, int) and self.count >= 0):
             raise ReportError('count',
                 'Tổng số phải là số nguyên không âm.')
+        if self.cover is not None and not (
+                isinstance(self.cover, Cover) and self.cover.title):
+            raise ReportError('cover',
+                'Trang bìa của báo cáo phải là đối tượng Cover có tiêu đề.')
         for chart in self.charts:
             if not isinstance(chart, Chart):
                 raise ReportError('chart',

@@ -5,7 +5,8 @@
 Layout after Nghị định 30/2020, Phụ lục I: the agency block beside the
 national header (Quốc hiệu, Tiêu ngữ underlined), the date line centred
 under them, the title in capitals, then the table, the totals, the count in
-words, the notes, the charts and the signatures.
+words, the notes, the charts and the signatures. A report with a cover (the
+registers) starts with it, on a page of its own without a page number.
 
 The table is built while the pages are laid out, one table per page: rows
 are read from the report's iterable only when the page that shows them is
@@ -28,8 +29,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak,
-    PageTemplate, Paragraph, Spacer, Table, TableStyle)
+    BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate,
+    PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from .fonts import report_fonts
 from .formatting import (
@@ -62,11 +63,15 @@ def render_pdf(report, output=None, chunk_rows=CHUNK_ROWS):
     buffer = io.BytesIO()
     pagesize = landscape(A4) if report.orientation == 'landscape' else A4
     doc = _ReportDocument(buffer, pagesize=pagesize, fonts=fonts,
-        title=report.title, author=report.agency, creator='VBĐH',
-        initialFontName=fonts.regular)
+        cover=report.cover is not None, title=report.title,
+        author=report.agency, creator='VBĐH', initialFontName=fonts.regular)
     styles = _styles(fonts)
     width = doc.frame_width
-    story = _heading(report, styles, width)
+    story = []
+    if report.cover is not None:
+        story += _cover(report.cover, styles, width, doc.height)
+        story += [NextPageTemplate('page'), PageBreak()]
+    story += _heading(report, styles, width)
     builder = _TableBuilder(report, styles, fonts, width, chunk_rows)
     story.append(_Feed(builder))
     for note in report.notes:
@@ -118,6 +123,16 @@ def _styles(fonts):
         'sign_hint': style('sign_hint', fontName=fonts.italic, fontSize=12,
             alignment=TA_CENTER),
         'sign_name': style('sign_name', fontName=fonts.bold, fontSize=13,
+            alignment=TA_CENTER),
+        'cover_parent': style('cover_parent', fontSize=14, leading=18,
+            alignment=TA_CENTER),
+        'cover_agency': style('cover_agency', fontName=fonts.bold,
+            fontSize=14, leading=18, alignment=TA_CENTER),
+        'cover_title': style('cover_title', fontName=fonts.bold,
+            fontSize=30, leading=38, alignment=TA_CENTER),
+        'cover_subtitle': style('cover_subtitle', fontName=fonts.italic,
+            fontSize=15, leading=20, alignment=TA_CENTER, spaceBefore=4),
+        'cover_line': style('cover_line', fontSize=15, leading=24,
             alignment=TA_CENTER),
         }
     for align, value in ALIGN.items():
@@ -205,6 +220,31 @@ def _heading(report, styles, width):
         story.append(Paragraph(escape(report.subtitle), styles['subtitle']))
     story.append(Spacer(0, 4 * mm))
     return story
+
+
+def _cover(cover, styles, width, height):
+    """The flowables of the cover page: the agencies at the top, the
+    title in the middle of the page, the lines under it"""
+    top = []
+    for index, name in enumerate(cover.agencies):
+        last = index == len(cover.agencies) - 1
+        style = styles['cover_agency' if last else 'cover_parent']
+        top.append(Paragraph(escape(name.upper()), style))
+        if last:
+            name_width = stringWidth(name.upper(), style.fontName,
+                style.fontSize)
+            top.append(_Rule(min(name_width, width) * 0.4))
+    middle = [Paragraph(escape(cover.title.upper()), styles['cover_title'])]
+    if cover.subtitle:
+        middle.append(Paragraph(escape(cover.subtitle),
+                styles['cover_subtitle']))
+    lines = [Paragraph(escape(line), styles['cover_line'])
+        for line in cover.lines]
+    # The title about the middle of the page, whatever is above it
+    top_height = sum(f.wrap(width, height)[1] for f in top)
+    middle_height = sum(f.wrap(width, height)[1] for f in middle)
+    gap = max(6 * mm, height * 0.42 - top_height - middle_height / 2)
+    return [*top, Spacer(0, gap), *middle, Spacer(0, 12 * mm), *lines]
 
 
 def _signatures(report, styles, width):
@@ -479,16 +519,21 @@ class _Feed(Flowable):
 
 class _ReportDocument(BaseDocTemplate):
 
-    def __init__(self, filename, fonts, **values):
+    def __init__(self, filename, fonts, cover=False, **values):
         super().__init__(filename, leftMargin=MARGINS['left'],
             rightMargin=MARGINS['right'], topMargin=MARGINS['top'],
             bottomMargin=MARGINS['bottom'], **values)
         self.fonts = fonts
+        # The cover is not numbered: the report's pages count from 1
+        self.first_page = 2 if cover else 1
         frame = Frame(self.leftMargin, self.bottomMargin, self.width,
             self.height, id='body', leftPadding=0, rightPadding=0,
             topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate('page', [frame],
-                    onPage=self._footer)])
+        templates = [PageTemplate('page', [frame], onPage=self._footer)]
+        if cover:
+            templates.insert(0, PageTemplate('cover', [frame],
+                    onPage=self._border))
+        self.addPageTemplates(templates)
 
     @property
     def frame_width(self):
@@ -506,10 +551,23 @@ class _ReportDocument(BaseDocTemplate):
         y = MARGINS['bottom'] / 2
         canvas.setFont(self.fonts.regular, 10)
         # "Trang 2/" ends at the middle, the total is drawn after it
-        canvas.drawRightString(x, y, f'Trang {doc.page}/')
+        canvas.drawRightString(x, y,
+            f'Trang {doc.page - self.first_page + 1}/')
         canvas.doForm(PAGE_COUNT_FORM)
         canvas.restoreState()
-        canvas.page_count_at = (self.fonts.regular, 10, x, y)
+        canvas.page_count_at = (self.fonts.regular, 10, x, y,
+            self.first_page)
+
+    def _border(self, canvas, doc):
+        "The double frame of the cover"
+        canvas.saveState()
+        for inset, thickness in [(0, 2), (2.5 * mm, 0.6)]:
+            canvas.setLineWidth(thickness)
+            canvas.rect(doc.leftMargin - 8 * mm + inset,
+                doc.bottomMargin - 8 * mm + inset,
+                doc.width + 16 * mm - 2 * inset,
+                doc.height + 16 * mm - 2 * inset)
+        canvas.restoreState()
 
 
 class _NumberedCanvas(Canvas):
@@ -519,9 +577,9 @@ class _NumberedCanvas(Canvas):
 
     def save(self):
         if self.page_count_at:
-            font, size, x, y = self.page_count_at
+            font, size, x, y, first = self.page_count_at
             self.beginForm(PAGE_COUNT_FORM)
             self.setFont(font, size)
-            self.drawString(x, y, str(self.getPageNumber() - 1))
+            self.drawString(x, y, str(self.getPageNumber() - first))
             self.endForm()
         super().save()

@@ -15,9 +15,19 @@ appendix leaves it open we follow common practice:
   "Số đến"; outgoing: also the sum of "Số lượng bản"), and the count is
   also written in words under the table;
 - the row "(1) (2) … (10)" under the headers is printed, as in the forms.
+
+The cover ("bìa sổ", `register_cover`): Nghị định 30/2020 only names what
+the cover and first page of a register give (tên cơ quan, tên sổ, năm, từ
+số/đến số, từ ngày/đến ngày); the layout follows the cover of the forms of
+Thông tư 07/2012/TT-BNV that registers still use: the agency above it and
+the agency, in capitals, at the top; the register's title big in the
+middle; then "Năm: …", "Từ ngày … đến ngày …", "Từ số … đến số …" and
+"Quyển số: …" centred under it. What is not known is left dotted, to be
+written by hand, as on the printed forms.
 """
 from .errors import ReportError
-from .model import COUNT, DATE, INT, SUM, TEXT, Column, Report
+from .formatting import format_date
+from .model import COUNT, DATE, INT, SUM, TEXT, Column, Cover, Report
 
 INCOMING_REGISTER_TITLE = 'SỔ ĐĂNG KÝ VĂN BẢN ĐẾN'
 OUTGOING_REGISTER_TITLE = 'SỔ ĐĂNG KÝ VĂN BẢN ĐI'
@@ -77,3 +87,37 @@ def register_report(kind, rows, **values):
     values.setdefault('number_header', True)
     values.setdefault('count_noun', 'văn bản')
     return Report(columns=columns, rows=rows, **values)
+
+
+BLANK = '…………'
+
+
+def register_cover(kind, agencies=(), start=None, end=None, first=None,
+        last=None, volume=None, name=''):
+    """The cover of the register `kind` ('incoming' or 'outgoing'):
+    `agencies` from the top down (the agency last), the period [start,
+    end], the first and last numbers of the register in it, the volume
+    ("quyển số") and the register's own name (under the title when it is
+    not the title itself)."""
+    if kind not in {'incoming', 'outgoing'}:
+        raise ReportError('register_kind',
+            f'Loại sổ không hợp lệ: {kind!r} (chỉ nhận incoming, '
+            f'outgoing).')
+    title = (INCOMING_REGISTER_TITLE if kind == 'incoming'
+        else OUTGOING_REGISTER_TITLE)
+    if start and end:
+        year = (str(start.year) if start.year == end.year
+            else f'{start.year} - {end.year}')
+    else:
+        year = BLANK
+    lines = [
+        f'Năm: {year}',
+        f'Từ ngày {format_date(start) if start else BLANK} '
+        f'đến ngày {format_date(end) if end else BLANK}',
+        f'Từ số {first if first is not None else BLANK} '
+        f'đến số {last if last is not None else BLANK}',
+        f'Quyển số: {volume:02d}' if volume else f'Quyển số: {BLANK}',
+        ]
+    subtitle = name if name and name.upper() != title else ''
+    return Cover(title=title, agencies=[a for a in agencies if a],
+        subtitle=subtitle, lines=lines)

@@ -12,7 +12,7 @@ from trytond.modules.vb_reports.exceptions import ReportFilterError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
-from .tools import issue, pdf_text, receive, sheet_rows, today
+from .tools import issue, pdf_pages, pdf_text, receive, sheet_rows, today
 
 D = dt.date
 
@@ -117,6 +117,72 @@ class RegisterReportTestCase(unittest.TestCase):
         self.assertRegex(text, r'Trang 1/ ?1')
         for absent in ['9/STC-VP', 'Chưa vào sổ', 'Của UBND']:
             self.assertNotIn(absent, text)
+
+    @with_transaction()
+    def test_register_cover(self):
+        "The PDF starts with the cover of the register, the table after it"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Wizard = pool.get('vb.reports.register', type='wizard')
+        r = self._setup()
+        Company.write([r['snv']], {'parent': r['ubnd'].id})
+        first, second, _ = self._incoming(r)
+        data = self._register(r, 'incoming', D(2026, 3, 1), D(2026, 3, 31))
+        content = self._run('vb.reports.register.pdf',
+            {**data, 'volume': 2})[1]
+        cover, *pages = pdf_pages(content)
+        self.assertEqual(cover,
+            'UBND TỈNH SỞ NỘI VỤ SỔ ĐĂNG KÝ VĂN BẢN ĐẾN Sổ văn bản đến '
+            'Năm: 2026 Từ ngày 01/03/2026 đến ngày 31/03/2026 '
+            'Từ số 1 đến số 3 Quyển số: 02')
+        # The table after it, its pages numbered from 1
+        self.assertEqual(len(pages), 1)
+        self.assertRegex(pages[0], r'Trang 1/ ?1')
+        self.assertIn('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', pages[0])
+        self.assertIn('12/BNV-TCBC', pages[0])
+        self.assertNotIn('12/BNV-TCBC', cover)
+        # The XLSX has the table only
+        rows = sheet_rows(self._run('vb.reports.register.xlsx', data)[1])
+        self.assertNotIn('Quyển số: 02', [c for row in rows for c in row])
+
+        # April: one document, number 4; a period over two years
+        data = self._register(r, 'incoming', D(2025, 12, 1), D(2026, 4, 30))
+        cover = pdf_pages(self._run('vb.reports.register.pdf',
+                {**data, 'volume': 1})[1])[0]
+        self.assertIn('Năm: 2025 - 2026 Từ ngày 01/12/2025 đến ngày '
+            '30/04/2026 Từ số 1 đến số 4 Quyển số: 01', cover)
+
+        # Nothing in the period: the numbers are left to be written
+        data = self._register(r, 'incoming', D(2025, 1, 1), D(2025, 1, 31))
+        cover = pdf_pages(self._run('vb.reports.register.pdf', data)[1])[0]
+        self.assertIn('Năm: 2025 Từ ngày 01/01/2025 đến ngày 31/01/2025 '
+            'Từ số ………… đến số ………… Quyển số: …………', cover)
+
+        # From the list: the dates of the documents selected
+        with as_user(r['clerk']):
+            content = self._run('vb.reports.register.pdf', {},
+                ids=[first.id, second.id], model='vb.document')[1]
+        self.assertIn('Từ ngày 02/03/2026 đến ngày 03/03/2026 Từ số 1 đến '
+            'số 2', pdf_pages(content)[0])
+
+        # A volume below 1 is refused by the wizard
+        with as_user(r['clerk']):
+            session_id, _, _ = Wizard.create()
+            wizard = Wizard(session_id)
+            start = wizard.start
+            self.assertEqual(start.volume, 1)
+            start.direction = 'incoming'
+            start.on_change_direction()
+            start.start_date, start.end_date = D(2026, 3, 1), D(2026, 3, 31)
+            start.volume = 0
+            wizard.start = start
+            with self.assertRaises(ReportFilterError) as raised:
+                wizard.do_pdf_('action')
+            self.assertIn('volume number of the register must be a '
+                'whole number from 1 ("0" given)', str(raised.exception))
+            start.volume = 3
+            _, data = wizard.do_pdf_('action')
+        self.assertEqual(data['volume'], 3)
 
     @with_transaction()
     def test_outgoing_register(self):
@@ -286,3 +352,4 @@ class StatisticsTestCase(unittest.TestCase):
         self.assertIn('cv1 3 1 0 1 0 1 33,3% 0', text)
 
     _run = RegisterReportTestCase._run
+

@@ -89,6 +89,12 @@ def pdf_text(data):
         for p in reader.pages)
 
 
+def pdf_pages(data):
+    "The text of each page of a PDF, whitespace collapsed"
+    reader = PdfReader(io.BytesIO(data))
+    return [' '.join((p.extract_text() or '').split()) for p in reader.pages]
+
+
 def data_rows(rows, first_column_values):
     "The rows whose first cell is one of first_column_values, in order"
     return [r for r in rows if r and r[0] in first_column_values]
