@@ -1,10 +1,13 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
 """Processing statistics of incoming documents (report 2): by agency, unit
-and officer, with the previous period beside.
+and officer, with the previous period beside, for the agency chosen and
+every agency below it (the province from UBND tỉnh): rows agency → units →
+officers, the agency's row its subtotal, the total the sum of the agencies.
 
-The figures are SQL aggregates (SUM of CASE per group): the assignments
-are never loaded. They come from vb_workflow's assignments; without
+The figures are SQL aggregates (SUM of CASE grouped by agency, unit and
+officer): neither the documents nor the assignments are loaded, and the
+number of queries does not grow with the number of agencies. They come from vb_workflow's assignments; without
 vb_workflow only the documents received are known (the other columns stay
 empty and a note says why).
 
@@ -31,7 +34,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .common import (
-    PeriodStartMixin, RenderedReport, agency_heading, day_bounds,
+    AgencyTreeReport, PeriodStartMixin, agency_heading, day_bounds,
     previous_period)
 from .render import INT, PERCENT, RATIO, SUM, TEXT, Column, Report, Row
 from .render import period_line
@@ -116,25 +119,35 @@ class Processing(Model):
         return False
 
     @classmethod
-    def agency_figures(cls, agency, start, end):
-        """{figure: count} of the agency's incoming documents registered in
-        the period; only 'received' without vb_workflow."""
-        Document = Pool().get('vb.document')
-        document = Document.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*document.select(Count(document.id),
-                where=(document.company == agency.id)
-                & (document.direction == 'incoming')
-                & (document.register_number != Null)
-                & (document.arrival_date >= start)
-                & (document.arrival_date <= end)))
-        received, = cursor.fetchone()
-        return {'received': received}
+    def _registered(cls, document, agency_ids, start, end):
+        "The incoming documents of the agencies registered in the period"
+        return (document.company.in_(list(agency_ids))
+            & (document.direction == 'incoming')
+            & (document.register_number != Null)
+            & (document.arrival_date >= start)
+            & (document.arrival_date <= end))
 
     @classmethod
-    def detail_figures(cls, agency, start, end):
-        """[(kind 'unit'|'user', id, {figure: count})] of the units and
-        officers of the agency; none without vb_workflow."""
+    def agency_figures(cls, agency_ids, start, end):
+        """{agency id: {figure: count}} of the incoming documents each
+        agency registered in the period (one aggregate grouped by agency);
+        only 'received' without vb_workflow. Agencies without documents
+        are left out."""
+        document = Pool().get('vb.document').__table__()
+        if not agency_ids:
+            return {}
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*document.select(document.company,
+                Count(document.id),
+                where=cls._registered(document, agency_ids, start, end),
+                group_by=[document.company]))
+        return {company: {'received': int(received)}
+            for company, received in cursor}
+
+    @classmethod
+    def detail_figures(cls, agency_ids, start, end):
+        """[(agency id, kind 'unit'|'user', id, {figure: count})] of the
+        units and officers of the agencies; none without vb_workflow."""
         return []
 
     @staticmethod
@@ -152,46 +165,47 @@ class ProcessingWorkflow(metaclass=PoolMeta):
         return True
 
     @classmethod
-    def agency_figures(cls, agency, start, end):
-        Document = Pool().get('vb.document')
-        document = Document.__table__()
+    def agency_figures(cls, agency_ids, start, end):
+        document = Pool().get('vb.document').__table__()
+        if not agency_ids:
+            return {}
         _, next_day = day_bounds(start, end)
         cursor = Transaction().connection.cursor()
-        cursor.execute(*document.select(*classify(
+        cursor.execute(*document.select(document.company, *classify(
                     document.processing_state, document.deadline,
                     document.completed_at, ['done'],
                     [None, 'submitted', 'assigned', 'processing'],
                     ['returned'], next_day, cls.cutoff(end)),
-                where=(document.company == agency.id)
-                & (document.direction == 'incoming')
-                & (document.register_number != Null)
-                & (document.arrival_date >= start)
-                & (document.arrival_date <= end)))
-        return _figures(cursor.fetchone())
+                where=cls._registered(document, agency_ids, start, end),
+                group_by=[document.company]))
+        return {company: _figures(figures) for company, *figures in cursor}
 
     @classmethod
-    def detail_figures(cls, agency, start, end):
+    def detail_figures(cls, agency_ids, start, end):
         Assignment = Pool().get('vb.document.assignment')
         assignment = Assignment.__table__()
+        if not agency_ids:
+            return []
         first, next_day = day_bounds(start, end)
         cursor = Transaction().connection.cursor()
         cursor.execute(*assignment.select(
-                assignment.unit, assignment.user,
+                assignment.company, assignment.unit, assignment.user,
                 *classify(assignment.state, assignment.deadline,
                     assignment.done_at, ['done', 'closed'],
                     ['pending', 'processing'], ['returned'], next_day,
                     cls.cutoff(end)),
-                where=(assignment.company == agency.id)
+                where=assignment.company.in_(list(agency_ids))
                 & (assignment.role == 'lead')
                 & (assignment.assigned_at >= first)
                 & (assignment.assigned_at < next_day),
-                group_by=[assignment.unit, assignment.user]))
+                group_by=[assignment.company, assignment.unit,
+                    assignment.user]))
         result = []
-        for unit, user, *figures in cursor:
+        for company, unit, user, *figures in cursor:
             if unit:
-                result.append(('unit', unit, _figures(figures)))
+                result.append((company, 'unit', unit, _figures(figures)))
             elif user:
-                result.append(('user', user, _figures(figures)))
+                result.append((company, 'user', user, _figures(figures)))
         return result
 
 
@@ -211,50 +225,73 @@ def _with_previous(current, previous):
     return row
 
 
-def statistics_rows(agency, start, end):
-    """The rows: the agency (level 0), its units (1) and, under each unit,
-    its officers (2), each with the previous period"""
+def statistics_rows(agencies, start, end):
+    """The rows: each agency (level 0, bold: its figures are the agency's
+    subtotal), its units (1) and, under each unit, its officers (2), each
+    with the previous period. The figures of all the agencies come from
+    four aggregates (agencies and details, this period and the previous
+    one), whatever their number."""
     pool = Pool()
     Processing = pool.get('vb.reports.processing')
     Unit = pool.get('vb.unit')
     User = pool.get('res.user')
+    ids = [a.id for a in agencies]
     before = previous_period(start, end)
-    rows = [Row(_with_previous(
-                {'name': agency.rec_name,
-                    **Processing.agency_figures(agency, start, end)},
-                Processing.agency_figures(agency, *before)), bold=True)]
-    current = Processing.detail_figures(agency, start, end)
-    previous = {(k, i): f
-        for k, i, f in Processing.detail_figures(agency, *before)}
-    keys = {(k, i) for k, i, _ in current} | set(previous)
-    figures = {(k, i): f for k, i, f in current}
-    units = Unit.browse(sorted(i for k, i in keys if k == 'unit'))
-    users = User.browse(sorted(i for k, i in keys if k == 'user'))
-    by_unit = {}
-    for user in users:
-        unit = user.employee.unit if user.employee else None
-        by_unit.setdefault(unit.id if unit else None, []).append(user)
-    unit_ids = [u.id for u in units]
-    extra_units = Unit.browse(sorted(
-            u for u in by_unit if u is not None and u not in unit_ids))
-    for unit in sorted(list(units) + list(extra_units),
-            key=lambda u: u.rec_name):
+    current = Processing.agency_figures(ids, start, end)
+    earlier = Processing.agency_figures(ids, *before)
+    figures, previous = {}, {}
+    for target, details in [
+            (figures, Processing.detail_figures(ids, start, end)),
+            (previous, Processing.detail_figures(ids, *before))]:
+        for agency, kind, id_, values in details:
+            target[(agency, kind, id_)] = values
+    keys = set(figures) | set(previous)
+    units = {u.id: u for u in Unit.browse(
+            sorted({i for _, k, i in keys if k == 'unit'}))}
+    users = User.browse(sorted({i for _, k, i in keys if k == 'user'}))
+    # Officers sit under the unit of their employee
+    unit_of = {u.id: u.employee.unit.id if u.employee and u.employee.unit
+        else None for u in users}
+    extra = {unit_of[u] for u in unit_of if unit_of[u] is not None} - set(
+        units)
+    units.update((u.id, u) for u in Unit.browse(sorted(extra)))
+    users = {u.id: u for u in users}
+    empty = dict.fromkeys(FIGURES, 0)
+    if not Processing.has_workflow():
+        empty = {'received': 0}
+    rows = []
+    for agency in agencies:
         rows.append(Row(_with_previous(
-                    {'name': unit.rec_name, **figures.get(('unit', unit.id),
-                            dict.fromkeys(FIGURES, 0))},
-                    previous.get(('unit', unit.id), {})), level=1))
-        for user in sorted(by_unit.get(unit.id, []), key=lambda u: u.name):
-            rows.append(_user_row(user, figures, previous))
-    for user in sorted(by_unit.get(None, []), key=lambda u: u.name):
-        rows.append(_user_row(user, figures, previous))
+                    {'name': agency.rec_name,
+                        **current.get(agency.id, empty)},
+                    earlier.get(agency.id, empty)), bold=True))
+        mine = {(k, i) for a, k, i in keys if a == agency.id}
+        by_unit = {}
+        for user in sorted(i for k, i in mine if k == 'user'):
+            by_unit.setdefault(unit_of[user], []).append(users[user])
+        shown = {i for k, i in mine if k == 'unit'} | {
+            u for u in by_unit if u is not None}
+        for unit in sorted((units[u] for u in shown),
+                key=lambda u: u.rec_name):
+            key = (agency.id, 'unit', unit.id)
+            rows.append(Row(_with_previous(
+                        {'name': unit.rec_name,
+                            **figures.get(key, dict.fromkeys(FIGURES, 0))},
+                        previous.get(key, {})), level=1))
+            for user in sorted(by_unit.get(unit.id, []),
+                    key=lambda u: u.name):
+                rows.append(_user_row(agency, user, figures, previous))
+        for user in sorted(by_unit.get(None, []), key=lambda u: u.name):
+            rows.append(_user_row(agency, user, figures, previous))
     return rows
 
 
-def _user_row(user, figures, previous):
+def _user_row(agency, user, figures, previous):
+    key = (agency.id, 'user', user.id)
     return Row(_with_previous(
-            {'name': user.rec_name, **figures.get(('user', user.id),
-                    dict.fromkeys(FIGURES, 0))},
-            previous.get(('user', user.id), {})), level=2)
+            {'name': user.rec_name,
+                **figures.get(key, dict.fromkeys(FIGURES, 0))},
+            previous.get(key, {})), level=2)
 
 
 class StatisticsStart(PeriodStartMixin):
@@ -286,23 +323,28 @@ class PrintStatistics(Wizard):
         return action, self._data()
 
 
-class StatisticsPDF(RenderedReport):
-    "Processing statistics as PDF"
+class StatisticsPDF(AgencyTreeReport):
+    """Processing statistics as PDF, of the agency and the agencies below
+    it (the province from UBND tỉnh)"""
     __name__ = 'vb.reports.statistics.pdf'
     format = 'pdf'
 
     @classmethod
     def build(cls, records, data):
         Processing = Pool().get('vb.reports.processing')
-        agency = cls.agency(data)
+        agency, agencies = cls.scope(data)
         start, end = data['start_date'], data['end_date']
         before = previous_period(start, end)
         notes = ['Kỳ trước: ' + period_line(*before).lower() + '.',
             'Tỷ lệ đúng hạn: số hoàn thành đúng hạn trên số tiếp nhận.']
+        if len(agencies) > 1:
+            notes.append(f'Gồm {agency.rec_name} và {len(agencies) - 1} cơ '
+                'quan trực thuộc; dòng của mỗi cơ quan (in đậm) là số liệu '
+                'chung của cơ quan, dòng tổng cộng cộng các cơ quan.')
         if not Processing.has_workflow():
             notes.append(NO_WORKFLOW_NOTE)
         return Report(title=TITLE, columns=statistics_columns(),
-            rows=statistics_rows(agency, start, end),
+            rows=statistics_rows(agencies, start, end),
             subtitle=period_line(start, end), count_noun=None,
             orientation='landscape', notes=notes,
             sheet_name='Thống kê xử lý', **agency_heading(agency))

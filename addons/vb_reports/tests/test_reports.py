@@ -353,3 +353,116 @@ class StatisticsTestCase(unittest.TestCase):
 
     _run = RegisterReportTestCase._run
 
+
+class ProvinceStatisticsTestCase(unittest.TestCase):
+    "Processing statistics of an agency and every agency below it"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(['vb_reports', 'vb_workflow'])
+
+    @with_transaction()
+    def test_province(self):
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Assignment = pool.get('vb.document.assignment')
+        Unit = pool.get('vb.unit')
+        T = dt.datetime
+        ubnd = create_agency("UBND tỉnh", '000.00.00.H99', 'UBND')
+        snv = create_agency("Sở Nội vụ", '000.00.05.H99', 'SNV',
+            parent=ubnd.id)
+        stc = create_agency("Sở Tài chính", '000.00.06.H99', 'STC',
+            parent=ubnd.id)
+        # Below Sở Nội vụ: in the province through it
+        ttlt = create_agency("Trung tâm Lưu trữ", '000.05.01.H99', 'TTLT',
+            parent=snv.id)
+        # Not below UBND tỉnh
+        other = create_agency("UBND tỉnh khác", '000.00.00.H98', 'KHAC')
+        ccvc, = Unit.create([{'company': snv.id,
+                    'name': "Phòng Công chức", 'abbreviation': 'CCVC'}])
+        clerks = {a: create_staff(a, f'vt.{a.abbreviation.lower()}',
+                ['clerk']) for a in [ubnd, snv, stc, ttlt, other]}
+        cv1 = create_staff(snv, 'cv1.snv', ['officer'], unit=ccvc)
+        cv_stc = create_staff(stc, 'cv.stc', ['officer'])
+        cv_other = create_staff(other, 'cv.khac', ['officer'])
+
+        def document(agency, day, state, completed, deadline, month=3):
+            record = receive(agency, clerks[agency], D(2026, month, day),
+                f"Văn bản {agency.abbreviation} {day}/{month}",
+                f'{day}/{agency.abbreviation}')
+            Document.write([record], {'processing_state': state,
+                    'completed_at': completed, 'deadline': deadline})
+            return record
+        # March: UBND one on time; SNV one late, one overdue; STC one
+        # open on time, one returned; TTLT one on time; the other agency
+        # one on time (not counted). February (the previous period): SNV
+        # one on time.
+        document(ubnd, 2, 'done', T(2026, 3, 5, 10), D(2026, 3, 10))
+        d2 = document(snv, 3, 'done', T(2026, 3, 12, 9), D(2026, 3, 10))
+        d3 = document(snv, 4, 'processing', None, D(2026, 3, 20))
+        d4 = document(stc, 5, None, None, D(2026, 4, 5))
+        document(stc, 6, 'returned', None, None)
+        document(ttlt, 9, 'done', T(2026, 3, 10), D(2026, 3, 20))
+        d7 = document(other, 9, 'done', T(2026, 3, 10), D(2026, 3, 20))
+        document(snv, 3, 'done', T(2026, 2, 10), D(2026, 2, 20), month=2)
+        Assignment.create([{'role': 'lead', **values} for values in [
+                    {'company': snv.id, 'document': d2.id,
+                        'unit': ccvc.id, 'state': 'done',
+                        'assigned_at': T(2026, 3, 3, 8),
+                        'done_at': T(2026, 3, 12), 'deadline': D(2026, 3, 10)},
+                    {'company': snv.id, 'document': d3.id, 'user': cv1.id,
+                        'state': 'processing', 'assigned_at': T(2026, 3, 4, 8),
+                        'deadline': D(2026, 3, 20)},
+                    {'company': stc.id, 'document': d4.id, 'user': cv_stc.id,
+                        'state': 'pending', 'assigned_at': T(2026, 3, 5, 8),
+                        'deadline': D(2026, 4, 5)},
+                    {'company': other.id, 'document': d7.id,
+                        'user': cv_other.id, 'state': 'done',
+                        'assigned_at': T(2026, 3, 9, 8),
+                        'done_at': T(2026, 3, 10), 'deadline': D(2026, 3, 20)},
+                    ]])
+        data = {'company': ubnd.id, 'start_date': D(2026, 3, 1),
+            'end_date': D(2026, 3, 31)}
+        with today(D(2026, 4, 15)):
+            _, content, _, _ = self._run('vb.reports.statistics.xlsx', data)
+            _, pdf, _, _ = self._run('vb.reports.statistics.pdf', data)
+        rows = [row[:11] for row in sheet_rows(content)
+            if row and row[0] in {"UBND tỉnh", "Sở Nội vụ", "Sở Tài chính",
+                "Trung tâm Lưu trữ", "Phòng Công chức", "cv1.snv", "cv.stc",
+                "UBND tỉnh khác", "cv.khac", "Tổng cộng"}]
+        # name, received, on time, late, open on time, overdue, returned,
+        # rate; previous period: received, on time, rate
+        self.assertEqual(rows, [
+                ("UBND tỉnh", 1, 1, 0, 0, 0, 0, 1, 0, 0, None),
+                ("Sở Nội vụ", 2, 0, 1, 0, 1, 0, 0, 1, 1, 1),
+                ("Phòng Công chức", 1, 0, 1, 0, 0, 0, 0, 0, None, None),
+                ("cv1.snv", 1, 0, 0, 0, 1, 0, 0, 0, None, None),
+                ("Sở Tài chính", 2, 0, 0, 1, 0, 1, 0, 0, 0, None),
+                ("cv.stc", 1, 0, 0, 1, 0, 0, 0, 0, None, None),
+                ("Trung tâm Lưu trữ", 1, 1, 0, 0, 0, 0, 1, 0, 0, None),
+                ("Tổng cộng", 6, 2, 1, 1, 1, 1, 2 / 6, 1, 1, 1),
+                ])
+        text = pdf_text(pdf)
+        for expected in [
+                'UBND tỉnh 1 1 0 0 0 0 100,0% 0 0',
+                'Sở Nội vụ 2 0 1 0 1 0 0,0% 1 1 100,0%',
+                'Phòng Công chức 1 0 1 0 0 0 0,0% 0',
+                'cv.stc 1 0 0 1 0 0 0,0% 0',
+                'Tổng cộng 6 2 1 1 1 1 33,3% 1 1 100,0%',
+                'Gồm UBND tỉnh và 3 cơ quan trực thuộc']:
+            self.assertIn(expected, text)
+        self.assertNotIn('UBND tỉnh khác', text)
+
+        # From Sở Nội vụ: itself and the centre below it, not the others
+        with as_user(clerks[snv]), today(D(2026, 4, 15)):
+            _, content, _, _ = self._run('vb.reports.statistics.xlsx',
+                {**data, 'company': snv.id})
+            names = [row[0] for row in sheet_rows(content)
+                if row and isinstance(row[1], int)]
+            self.assertEqual(names, ["Sở Nội vụ", "Phòng Công chức",
+                    "cv1.snv", "Trung tâm Lưu trữ", "Tổng cộng"])
+            # UBND tỉnh's figures are not for a Sở's users
+            with self.assertRaises(AccessError):
+                self._run('vb.reports.statistics.pdf', data)
+
+    _run = RegisterReportTestCase._run
