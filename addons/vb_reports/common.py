@@ -18,6 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateReport, StateView
 
 from trytond.modules.vb_document.company import current_agency
 
@@ -107,6 +108,47 @@ class PeriodStartMixin(ModelView):
             'start_date': self.start_date,
             'end_date': self.end_date,
             }
+
+
+class PrintWizardMixin:
+    """A report wizard: the start form (a PeriodStartMixin) with the
+    buttons Cancel, Excel and PDF, then the report as XLSX or PDF with the
+    form's data.
+
+    `_report` is the name the start model and both reports derive from:
+    '<_report>.start' (view vb_reports.<last part>_start_view_form),
+    '<_report>.pdf' and '<_report>.xlsx'. The states are set up here, not
+    declared: trytond takes a state from the first class of the MRO that
+    declares it, so a state declared by the mixin could not be given
+    another model by the wizard. `_data` may add to the form's data.
+    """
+    __slots__ = ()
+    _report = None
+
+    @classmethod
+    def __setup__(cls):
+        report = cls._report
+        short = report.rsplit('.', 1)[-1]
+        cls.start = StateView(f'{report}.start',
+            f'vb_reports.{short}_start_view_form', [
+                Button("Cancel", 'end', 'tryton-cancel'),
+                Button("Excel", 'xlsx_', 'tryton-save'),
+                Button("PDF", 'pdf_', 'tryton-print', default=True),
+                ])
+        cls.pdf_ = StateReport(f'{report}.pdf')
+        cls.xlsx_ = StateReport(f'{report}.xlsx')
+        super().__setup__()
+
+    def _data(self):
+        "The data of the report: the form checked, its period and agency"
+        self.start.check()
+        return self.start.period_data()
+
+    def do_pdf_(self, action):
+        return action, self._data()
+
+    def do_xlsx_(self, action):
+        return action, self._data()
 
 
 class RenderedReport(Report):

@@ -39,10 +39,11 @@ from sql.conditionals import Case
 from trytond.model import Model
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
 from .common import (
-    AgencyTreeReport, PeriodStartMixin, agency_heading, rank, share)
+    AgencyTreeReport, PeriodStartMixin, PrintWizardMixin, agency_heading,
+    rank, share)
 from .render import (
     INT, PERCENT, RATIO, SUM, TEXT, Chart, Column, Report, Series)
 from .render import period_line
@@ -351,27 +352,10 @@ class ExchangeStart(PeriodStartMixin):
     __name__ = 'vb.reports.exchange.start'
 
 
-class PrintExchange(Wizard):
+class PrintExchange(PrintWizardMixin, Wizard):
     "Electronic Exchange Indicators"
     __name__ = 'vb.reports.exchange.print'
-    start = StateView('vb.reports.exchange.start',
-        'vb_reports.exchange_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.exchange.pdf')
-    xlsx_ = StateReport('vb.reports.exchange.xlsx')
-
-    def _data(self):
-        self.start.check()
-        return self.start.period_data()
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
+    _report = 'vb.reports.exchange'
 
 
 class ExchangePDF(AgencyTreeReport):

@@ -26,9 +26,10 @@ from sql.conditionals import Coalesce
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
-from .common import PeriodStartMixin, RenderedReport, agency_heading
+from .common import (
+    PeriodStartMixin, PrintWizardMixin, RenderedReport, agency_heading)
 from .render import DATE, INT, SUM, TEXT, Column, Report, Row
 from .render import period_line
 
@@ -182,27 +183,10 @@ class OverdueStart(PeriodStartMixin):
         return Pool().get('ir.date').today().replace(month=1, day=1)
 
 
-class PrintOverdue(Wizard):
+class PrintOverdue(PrintWizardMixin, Wizard):
     "Overdue Documents"
     __name__ = 'vb.reports.overdue.print'
-    start = StateView('vb.reports.overdue.start',
-        'vb_reports.overdue_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.overdue.pdf')
-    xlsx_ = StateReport('vb.reports.overdue.xlsx')
-
-    def _data(self):
-        self.start.check()
-        return self.start.period_data()
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
+    _report = 'vb.reports.overdue'
 
 
 class OverduePDF(RenderedReport):

@@ -21,12 +21,12 @@ from trytond.model import fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
 from trytond.modules.vb_document.book import DIRECTIONS
 
 from .common import (
-    PeriodStartMixin, RenderedReport, agency_heading)
+    PeriodStartMixin, PrintWizardMixin, RenderedReport, agency_heading)
 from .exceptions import ReportFilterError
 from .render import period_line, register_cover, register_report
 
@@ -234,32 +234,18 @@ class RegisterStart(PeriodStartMixin):
                     agency=self.company.rec_name))
 
 
-class PrintRegister(Wizard):
+class PrintRegister(PrintWizardMixin, Wizard):
     "Print Register"
     __name__ = 'vb.reports.register'
-    start = StateView('vb.reports.register.start',
-        'vb_reports.register_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.register.pdf')
-    xlsx_ = StateReport('vb.reports.register.xlsx')
+    _report = 'vb.reports.register'
 
     def _data(self):
-        self.start.check()
         return {
-            **self.start.period_data(),
+            **super()._data(),
             'direction': self.start.register.direction,
             'register': self.start.register.id,
             'volume': self.start.volume,
             }
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
 
 
 class RegisterPDF(RenderedReport):

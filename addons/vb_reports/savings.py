@@ -12,10 +12,11 @@ the configured cost of a paper document (vb.reports.configuration,
 from decimal import Decimal
 
 from trytond.pool import Pool
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
 from .common import (
-    AgencyTreeReport, PeriodStartMixin, agency_heading, rank)
+    AgencyTreeReport, PeriodStartMixin, PrintWizardMixin, agency_heading,
+    rank)
 from .render import INT, MONEY, SUM, TEXT, Column, Report, format_number
 from .render import period_line
 
@@ -77,27 +78,10 @@ class SavingsStart(PeriodStartMixin):
     __name__ = 'vb.reports.savings.start'
 
 
-class PrintSavings(Wizard):
+class PrintSavings(PrintWizardMixin, Wizard):
     "Savings Estimate"
     __name__ = 'vb.reports.savings'
-    start = StateView('vb.reports.savings.start',
-        'vb_reports.savings_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.savings.pdf')
-    xlsx_ = StateReport('vb.reports.savings.xlsx')
-
-    def _data(self):
-        self.start.check()
-        return self.start.period_data()
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
+    _report = 'vb.reports.savings'
 
 
 class SavingsPDF(AgencyTreeReport):

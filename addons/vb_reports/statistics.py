@@ -31,11 +31,11 @@ from trytond import backend
 from trytond.model import Model
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
 from .common import (
-    AgencyTreeReport, PeriodStartMixin, agency_heading, day_bounds,
-    previous_period)
+    AgencyTreeReport, PeriodStartMixin, PrintWizardMixin, agency_heading,
+    day_bounds, previous_period)
 from .render import INT, PERCENT, RATIO, SUM, TEXT, Column, Report, Row
 from .render import period_line
 
@@ -300,27 +300,10 @@ class StatisticsStart(PeriodStartMixin):
     __name__ = 'vb.reports.statistics.start'
 
 
-class PrintStatistics(Wizard):
+class PrintStatistics(PrintWizardMixin, Wizard):
     "Processing Statistics"
     __name__ = 'vb.reports.statistics'
-    start = StateView('vb.reports.statistics.start',
-        'vb_reports.statistics_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.statistics.pdf')
-    xlsx_ = StateReport('vb.reports.statistics.xlsx')
-
-    def _data(self):
-        self.start.check()
-        return self.start.period_data()
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
+    _report = 'vb.reports.statistics'
 
 
 class StatisticsPDF(AgencyTreeReport):

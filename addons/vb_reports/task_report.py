@@ -25,10 +25,11 @@ from sql.conditionals import Case
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
 from .common import (
-    PeriodStartMixin, RenderedReport, agency_heading, local_bounds)
+    PeriodStartMixin, PrintWizardMixin, RenderedReport, agency_heading,
+    local_bounds)
 from .render import DATE, INT, SUM, TEXT, Column, Report, Row
 from .render import period_line
 
@@ -225,27 +226,10 @@ class TaskStart(PeriodStartMixin):
     __name__ = 'vb.reports.task.start'
 
 
-class PrintTask(Wizard):
+class PrintTask(PrintWizardMixin, Wizard):
     "Task Tracking"
     __name__ = 'vb.reports.task.print'
-    start = StateView('vb.reports.task.start',
-        'vb_reports.task_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.task.pdf')
-    xlsx_ = StateReport('vb.reports.task.xlsx')
-
-    def _data(self):
-        self.start.check()
-        return self.start.period_data()
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
+    _report = 'vb.reports.task'
 
 
 class TaskPDF(RenderedReport):

@@ -39,11 +39,11 @@ from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import Wizard
 
 from .common import (
-    AgencyTreeReport, PeriodStartMixin, agency_heading, agency_scope,
-    local_bounds, previous_period, previous_week, rank)
+    AgencyTreeReport, PeriodStartMixin, PrintWizardMixin, agency_heading,
+    agency_scope, local_bounds, previous_period, previous_week, rank)
 from .render import (
     INT, NUMBER, SUM, TEXT, Column, Report, render_pdf, render_xlsx)
 from .render import period_line
@@ -333,27 +333,10 @@ class UsageStart(PeriodStartMixin):
         return previous_week(Pool().get('ir.date').today())[1]
 
 
-class PrintUsage(Wizard):
+class PrintUsage(PrintWizardMixin, Wizard):
     "Weekly Usage"
     __name__ = 'vb.reports.usage.print'
-    start = StateView('vb.reports.usage.start',
-        'vb_reports.usage_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'xlsx_', 'tryton-save'),
-            Button("PDF", 'pdf_', 'tryton-print', default=True),
-            ])
-    pdf_ = StateReport('vb.reports.usage.pdf')
-    xlsx_ = StateReport('vb.reports.usage.xlsx')
-
-    def _data(self):
-        self.start.check()
-        return self.start.period_data()
-
-    def do_pdf_(self, action):
-        return action, self._data()
-
-    def do_xlsx_(self, action):
-        return action, self._data()
+    _report = 'vb.reports.usage'
 
 
 class UsagePDF(AgencyTreeReport):
