@@ -16,8 +16,9 @@ gets a tenth of them, the other agencies share the rest.
 Then, through the RPC layer of trytond's server (one process, as `make
 run` does), as the leader of UBND tỉnh (ld1.ubnd) asks for them:
 
-- report 2 (processing statistics of UBND tỉnh for the year, with the
-  year before, its units and officers) as XLSX and PDF;
+- report 2 (processing statistics of UBND tỉnh and every agency below
+  it, the whole province, for the year, with the year before, their units
+  and officers) as XLSX and PDF;
 - report 4 (electronic-exchange indicators of the whole province for the
   year) as XLSX and PDF;
 
