@@ -13,8 +13,9 @@ SQL, so that results hold on a noisy machine:
 3. RSS of the trytond server process after those flows (target <= 300 MB).
 
 The benchmarks of vb_workflow are in workflow.py, of the document search
-in search.py, of the signatures in signature.py and of edXML in edxml.py;
-`--only NAME` (repeatable) runs some of them, the default all.
+in search.py, of the signatures in signature.py, of edXML in edxml.py and
+of the exchange between two provinces in exchange.py; `--only NAME`
+(repeatable) runs some of them, the default all.
 """
 import argparse
 import json
@@ -35,7 +36,7 @@ from live import binary  # noqa: E402
 from run import code_key  # noqa: E402
 
 BENCHMARKS = ['document', 'workflow', 'search', 'reports', 'signature',
-    'edxml']
+    'edxml', 'exchange']
 ISSUERS = 20
 PER_ISSUER = 25
 REGISTRATIONS = 200
@@ -260,6 +261,9 @@ def main():
     if 'reports' in selected:
         import reports
         status = reports.main() or status
+    if 'exchange' in selected:
+        import exchange
+        status = exchange.main() or status
     # Without the database: their own command lines
     for name in ['signature', 'edxml']:
         if name in selected:

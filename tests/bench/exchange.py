@@ -1,0 +1,359 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""Benchmark of the exchange between two provinces (vb_lgsp), on PostgreSQL.
+
+The set-up of tests/test_lgsp_exchange.py: province A (the demo province,
+H99) and province B (its copy recoded H98) each run trytond, a
+trytond-worker and their own database; the ``vbdh-axis`` simulator runs as
+a command between them, everything over HTTP on 127.0.0.1.
+
+A's clerk issues N documents to Sở Nội vụ of B (one RPC each, as the web
+client does); A's worker sends them; B's inbox is read every
+POLL_INTERVAL seconds (the ``poll_now`` button, what the ir.cron does at
+the connection's interval) and B's worker stores each package and sends
+status 01; a clerk at B registers each document as it arrives (confirming
+the unsigned-file warning, as the web client does), which sends 03; A's
+inbox is read at the same pace and its worker records the statuses. The
+clock runs from the first issue to the moment A holds 01 and 03 for every
+document (target: at least 300 documents per minute).
+
+Reported: documents per minute, when each stage was complete for every
+document, and the CPU seconds of each process (the trytond servers, the
+workers with their task processes, the simulator, the PostgreSQL backends
+of each database and this script), with their share of the total.
+
+    VBDH_DB_SUFFIX=_me .venv/bin/python tests/run.py --bench -- \\
+        --only exchange
+    (VBDH_BENCH_EXCHANGE_DOCUMENTS=N, VBDH_BENCH_POLL_INTERVAL=seconds)
+
+or directly: .venv/bin/python tests/bench/exchange.py --documents 30
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import live  # noqa: E402
+import test_lgsp_exchange as exchange  # noqa: E402
+from helpers import agency_id, create_outgoing  # noqa: E402
+
+TARGET = 300  # documents per minute
+DOCUMENTS = int(os.environ.get('VBDH_BENCH_EXCHANGE_DOCUMENTS', 100))
+POLL_INTERVAL = float(os.environ.get('VBDH_BENCH_POLL_INTERVAL', 2))
+CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
+
+
+class Province(exchange.Province):
+    """A province as docker-compose.yml runs it: the default lease of the
+    connector (the exchange test shortens it to see lost tasks taken
+    again) and trytond-worker with its default number of processes"""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        config = self.server.config
+        config.write_text(config.read_text().replace(
+                f'lease = {exchange.LEASE}\n', ''))
+
+    def start_worker(self):
+        log = open(live.VAR / f'{self.database}.worker.log', 'a')
+        self.worker = exchange.subprocess.Popen([
+                str(live.BIN / 'trytond-worker'), '-c',
+                str(self.server.config), '-d', self.database, '-t', '5'],
+            env=live._env(), stdout=log, stderr=exchange.subprocess.STDOUT,
+            stdin=exchange.subprocess.DEVNULL, start_new_session=True)
+
+
+def _cpu_seconds(pid):
+    "CPU seconds of a process and of its children it has waited for"
+    try:
+        with open(f'/proc/{pid}/stat') as stat:
+            fields = stat.read().rsplit(')', 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime, stime, cutime, cstime (fields 14-17 of proc(5))
+    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+
+
+def _children(pid):
+    "Every descendant of pid"
+    found = []
+    try:
+        tasks = os.listdir(f'/proc/{pid}/task')
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f'/proc/{pid}/task/{task}/children') as children:
+                pids = [int(c) for c in children.read().split()]
+        except OSError:
+            continue
+        for child in pids:
+            found += [child, *_children(child)]
+    return found
+
+
+def _tree_cpu(pid):
+    return _cpu_seconds(pid) + sum(_cpu_seconds(c) for c in _children(pid))
+
+
+def _backends(database):
+    return [pid for pid, in exchange._sql('postgres',
+            'SELECT pid FROM pg_stat_activity WHERE datname = %s',
+            (database,))]
+
+
+class CpuMeter:
+    """CPU seconds per component between start() and stop().
+
+    PostgreSQL backends are sampled while the run goes (trytond keeps its
+    connections in a pool, the worker's task processes open their own):
+    a backend that ended between two samples is counted up to its last
+    sample."""
+
+    def __init__(self, components, databases):
+        self.components = components
+        self.databases = databases
+        self.backends = {name: {} for name in databases}
+
+    def _sample_backends(self):
+        for name, database in self.databases.items():
+            seen = self.backends[name]
+            for pid in _backends(database):
+                now = _cpu_seconds(pid)
+                first, _ = seen.get(pid, (now, now))
+                seen[pid] = (first, now)
+
+    def start(self):
+        self.started = {name: _tree_cpu(pid)
+            for name, pid in self.components.items()}
+        self.own = time.process_time()
+        for seen in self.backends.values():
+            seen.clear()
+        self._sample_backends()
+        # A backend seen at the start counts from then, a new one from 0
+        for seen in self.backends.values():
+            for pid, (first, now) in seen.items():
+                seen[pid] = (now, now)
+
+    def sample(self):
+        self._sample_backends()
+
+    def stop(self):
+        self._sample_backends()
+        result = {name: _tree_cpu(pid) - self.started[name]
+            for name, pid in self.components.items()}
+        for name, seen in self.backends.items():
+            result[f'postgresql {name}'] = sum(
+                now - first for first, now in seen.values())
+        result['benchmark client'] = time.process_time() - self.own
+        return result
+
+
+def _count(database, query, params=None):
+    return exchange._sql(database, query, params)[0][0]
+
+
+def setup(directory):
+    "Two provinces and the axis, as the exchange test's fixture"
+    pid = os.getpid()
+    names = {'A': f'vbdh_bench_xa_{pid}', 'B': f'vbdh_bench_xb_{pid}'}
+    exchange._demo_databases(list(names.values()))
+    exchange._sql(names['B'], "UPDATE company_company SET identifier_code = "
+        "replace(identifier_code, '.H99', '.H98') "
+        "WHERE identifier_code LIKE '%%.H99'")
+    exchange._sql(names['B'], "UPDATE party_party SET name = "
+        "replace(name, 'Hải Vân', 'Hải Nam') WHERE name LIKE '%%Hải Vân%%'")
+    agencies = [{'code': code, 'name': name, 'parent': parent}
+        for database in names.values()
+        for code, name, parent in exchange._agencies(database)]
+    axis = exchange.Axis(directory, agencies).start()
+    sides = {}
+    for side, database in names.items():
+        sides[side] = Province(side, database, axis).start()
+    for side in sides.values():
+        side.configure()
+    return names, axis, sides
+
+
+def run(a, b, count, poll_interval):
+    snv_code = exchange._sql(b.database, "SELECT identifier_code "
+        "FROM company_company WHERE abbreviation = 'SNV' "
+        "AND NOT external")[0][0]
+    recipient = a.agency(snv_code)
+    ubnd = agency_id(a.admin, 'UBND')
+    clerk_a = a.server.client('vanthu.ubnd')
+    # The drafts are made before the clock starts
+    drafts = create_outgoing(clerk_a, ubnd, count,
+        subject="V/v đo thông lượng liên thông", type_code='cong_van',
+        recipients=[recipient])
+    snv = agency_id(b.admin, 'SNV')
+    clerk_b = b.server.client('vanthu.snv')
+    # Their files' tasks (text extraction, signature check) are done
+    # before the clock starts
+    for side in (a, b):
+        exchange._wait(f'the queue of {side.name}', lambda: not _count(
+                side.database, 'SELECT count(*) FROM ir_queue '
+                'WHERE finished_at IS NULL'), timeout=600, interval=1)
+    context_b = {'company': snv}
+    meter = CpuMeter({
+            'trytond A': a.server.process.pid,
+            'worker A': a.worker.pid,
+            'trytond B': b.server.process.pid,
+            'worker B': b.worker.pid,
+            'vbdh-axis': a.axis.process.pid,
+            }, {'A': a.database, 'B': b.database})
+    stop = threading.Event()
+    errors = []
+    ids = ','.join(str(d) for d in drafts)
+
+    def guarded(function):
+        def loop():
+            try:
+                while not stop.is_set():
+                    function()
+            except Exception as exception:  # reported by the main thread
+                errors.append(exception)
+                stop.set()
+        return threading.Thread(target=loop, daemon=True)
+
+    def poll():
+        # What the cron does at the connections' interval
+        b.poll()
+        a.poll()
+        meter.sample()
+        stop.wait(poll_interval)
+
+    registered = set()
+
+    def register():
+        "B's clerk registers what has arrived"
+        waiting = b.admin.model('vb.document', 'search', [
+                ('direction', '=', 'incoming'), ('source', '=', 'lgsp'),
+                ('state', '=', 'waiting'), ('company', '=', snv)],
+            0, None, [('id', 'ASC')])
+        for document in waiting:
+            if document in registered:
+                continue
+            try:
+                clerk_b.model('vb.document', 'register_document',
+                    [document], context=context_b)
+            except live.RPCError as warning:
+                exchange._confirm(clerk_b, warning)
+                clerk_b.model('vb.document', 'register_document',
+                    [document], context=context_b)
+            registered.add(document)
+        if not waiting:
+            stop.wait(0.2)
+
+    milestones = {}
+    queries = {
+        'sent by A': (a.database, "SELECT count(*) FROM vb_lgsp_message "
+            f"WHERE document IN ({ids}) AND direction = 'out' "
+            "AND kind = 'edoc' AND state = 'sent'"),
+        '01 at A': (a.database, "SELECT count(*) FROM "
+            f"vb_lgsp_recipient_status WHERE document IN ({ids}) "
+            "AND code = '01'"),
+        '03 at A': (a.database, "SELECT count(*) FROM "
+            f"vb_lgsp_recipient_status WHERE document IN ({ids}) "
+            "AND code = '03'"),
+        }
+    meter.start()
+    started = time.monotonic()
+    threads = [guarded(poll), guarded(register)]
+    for thread in threads:
+        thread.start()
+    try:
+        for document in drafts:
+            clerk_a.model('vb.document', 'issue', [document],
+                context={'company': ubnd})
+        milestones['issued at A'] = time.monotonic() - started
+        # Their edXML DocumentId, set by issue, names them at B
+        document_ids = [r['lgsp_document_id'] for r in a.admin.model(
+                'vb.document', 'read', drafts, ['lgsp_document_id'])]
+        queries['stored at B'] = (b.database, "SELECT count(*) FROM "
+            "vb_document WHERE direction = 'incoming' AND source = 'lgsp' "
+            "AND lgsp_document_id = ANY(%s)", (document_ids,))
+        queries['registered at B'] = (b.database, "SELECT count(*) FROM "
+            "vb_document WHERE direction = 'incoming' AND source = 'lgsp' "
+            "AND lgsp_document_id = ANY(%s) AND state <> 'waiting'",
+            (document_ids,))
+        deadline = time.monotonic() + max(600, count * 6)
+        while len(milestones) < 1 + len(queries):
+            if errors:
+                raise errors[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f'not complete in time: {milestones}')
+            for name, (database, query, *params) in queries.items():
+                if name not in milestones and _count(
+                        database, query, *params) >= count:
+                    milestones[name] = time.monotonic() - started
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    elapsed = time.monotonic() - started
+    cpu = meter.stop()
+    total_cpu = sum(cpu.values())
+    return {
+        'documents': count,
+        'poll_interval_s': poll_interval,
+        'elapsed_s': round(elapsed, 1),
+        'documents_per_minute': round(count / elapsed * 60, 1),
+        'target_per_minute': TARGET,
+        'met': count / elapsed * 60 >= TARGET,
+        'complete_at_s': {name: round(value, 1) for name, value in sorted(
+                milestones.items(), key=lambda item: item[1])},
+        'cpu_s': {name: round(value, 1) for name, value in sorted(
+                cpu.items(), key=lambda item: -item[1])},
+        'cpu_share': {name: round(value / total_cpu, 3)
+            for name, value in sorted(cpu.items(),
+                key=lambda item: -item[1])},
+        'cpu_s_per_document': round(total_cpu / count, 3),
+        'cpu_busy_of_2_cores': round(total_cpu / elapsed / (
+                os.cpu_count() or 1), 2),
+        }
+
+
+def main(argv=()):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--documents', type=int, default=DOCUMENTS)
+    parser.add_argument('--poll-interval', type=float, default=POLL_INTERVAL)
+    args = parser.parse_args(argv)
+    if not live.is_postgresql():
+        print("!!! the exchange benchmark needs PostgreSQL", file=sys.stderr)
+        return 1
+    print("*** Chuẩn bị hai tỉnh (lần đầu mất vài phút)…", flush=True)
+    directory = tempfile.mkdtemp(prefix='vbdh-bench-exchange-')
+    names, axis, sides = {}, None, {}
+    try:
+        names, axis, sides = setup(directory)
+        result = run(sides['A'], sides['B'], args.documents,
+            args.poll_interval)
+    finally:
+        for side in sides.values():
+            side.stop()
+        if axis:
+            axis.stop()
+        for database in names.values():
+            live.drop(database)
+        shutil.rmtree(directory, ignore_errors=True)
+    result = {'benchmark': 'exchange', 'cpus': os.cpu_count(), **result}
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    print(f"{'ĐẠT ' if result['met'] else 'CHƯA'}  Liên thông ≥ {TARGET} "
+        "văn bản/phút từ tỉnh A sang tỉnh B, đủ trạng thái 01 và 03 về A")
+    out = Path(live.ROOT) / 'var' / 'bench-exchange.json'
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
