@@ -260,8 +260,11 @@ class Message(ModelSQL, ModelView):
         return queued
 
     @classmethod
-    def queue_status(cls, document, code, description='', user=None):
-        """Tell the sender of a received document its status, once.
+    def queue_status(cls, document, code, description='', user=None,
+            key=None):
+        """Tell the sender of a received document its status, once (per
+        key: by default once per document and code; an answer to one of
+        several requests, 15 or 16, gives the request's key).
 
         Return the message, or None when the status was sent already or
         the document did not come through the axis.
@@ -270,7 +273,7 @@ class Message(ModelSQL, ModelView):
         if not (document.lgsp_document_id and document.lgsp_sender_code
                 and document.lgsp_connection):
             return None
-        key = f'status:{document.id}:{code}'
+        key = key or f'status:{document.id}:{code}'
         if cls.search([('key', '=', key)], limit=1):
             return None
         agency = document.company
@@ -349,12 +352,10 @@ class Message(ModelSQL, ModelView):
         """Answer a refused package with status 02 when its sender and
         DocumentId could be read (spec: hostile packages refused with a
         reason where the sender is known)."""
-        from .package import status_package
         from .edxml import ResponseFor, split_document_id
         if not (error.sender and error.document_id and agency
                 and agency.identifier_code):
             return None
-        key = f'refusal:{received.id}'
         parts = split_document_id(error.document_id)
         response_for = ResponseFor(
             organ_id=error.sender,
@@ -362,8 +363,19 @@ class Message(ModelSQL, ModelView):
             promulgation_date=parts[1] if parts else Pool().get(
                 'ir.date').today(),
             document_id=error.document_id)
+        return cls.queue_answer(connection, agency, response_for, '02',
+            error.message, f'refusal:{received.id}')
+
+    @classmethod
+    def queue_answer(cls, connection, agency, response_for, code,
+            description, key, document=None):
+        """Send status code about response_for to its sender, once per
+        key, also when we hold no such document (a refused package)"""
+        from .package import status_package
+        if cls.search([('key', '=', key)], limit=1):
+            return None
         try:
-            data = status_package(agency, response_for, '02', error.message)
+            data = status_package(agency, response_for, code, description)
         except ExchangeError:
             return None
         message, = cls.create([{
@@ -371,17 +383,18 @@ class Message(ModelSQL, ModelView):
                     'connection': connection.id,
                     'direction': 'out',
                     'kind': 'status',
-                    'status_code': '02',
-                    'description': error.message,
+                    'status_code': code,
+                    'description': description,
                     'state': 'pending',
                     'key': key,
                     'idempotency_key': str(uuid.uuid4()),
+                    'document': document.id if document else None,
                     'sender_code': agency.identifier_code,
                     'sender_name': agency.rec_name,
-                    'target_code': error.sender,
-                    'document_id': error.document_id,
+                    'target_code': response_for.organ_id,
+                    'document_id': response_for.document_id,
                     'next_attempt_at': dt.datetime.now(),
-                    **cls._package_values(data, 'status-02.edxml'),
+                    **cls._package_values(data, f'status-{code}.edxml'),
                     }])
         cls.enqueue([message])
         return message

@@ -133,11 +133,11 @@ def _store_document(message, package):
     if package.kind == BusinessKind.REVOKE:
         _store_revocation(message, package, agency)
         return
-    if package.kind not in {BusinessKind.NEW, BusinessKind.REPLACE}:
-        message.state = 'ignored'
-        message.error = gettext('vb_lgsp.msg_business_not_supported',
-            kind=message.business)
-        return
+    if package.kind == BusinessKind.UPDATE:
+        # A request on the document it names (update.py); stored as new
+        # only when it adds us to the recipients of a document we lack
+        if not pool.get('vb.lgsp.update').receive(message, package, agency):
+            return
     duplicates = Document.search([
             ('company', '=', agency.id),
             ('direction', '=', 'incoming'),

@@ -166,3 +166,34 @@ def send_as_peer(transport, package, to=KH_NOI_VU):
     kind = 'status' if isinstance(package, StatusPackage) else 'edoc'
     return transport.send(build(package), [to] if kind == 'edoc' else [],
         kind=kind)
+
+
+def poll(r):
+    "Our poll of the axis, then the tasks it queued (fetch, store, answer)"
+    r['connection'].poll_inbox()
+    run_tasks()
+
+
+def received_from_peer(r, transport, *packages, to=KH_NOI_VU, drain=True):
+    """Send packages as the peer, poll and store them here.
+
+    The statuses we answered (01 of each new document) are taken off the
+    peer's inbox when drain, so that the test reads only what follows.
+    Return our incoming document of each document package (None for a
+    status or when nothing was stored under its DocumentId).
+    """
+    Document = Pool().get('vb.document')
+    for package in packages:
+        send_as_peer(transport, package, to=to)
+    poll(r)
+    if drain:
+        peer_inbox(transport, 'status')
+    documents = []
+    for package in packages:
+        found = [] if isinstance(package, StatusPackage) else Document.search([
+                ('direction', '=', 'incoming'),
+                ('lgsp_sender_code', '=', package.sender.organ_id),
+                ('lgsp_document_id', '=', package.effective_document_id()),
+                ], limit=1)
+        documents.append(found[0] if found else None)
+    return documents

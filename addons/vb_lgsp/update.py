@@ -1,0 +1,663 @@
+# This file is part of VBĐH. The COPYRIGHT file at the top level of this
+# repository contains the full copyright notices and license terms.
+"""Updates of a sent document ("cập nhật", BussinessDocType 2, spec §1.12).
+
+Sending: the clerk corrects the information of an issued document sent
+through the axis (subject, signer, deadline, pages, urgency) and/or its
+main file with a reason; the correction is written on the document and an
+update package with the new information goes to every recipient line the
+document was sent to electronically.
+
+Receiving: an update of a document we received from its sender becomes a
+request the clerk applies (the fields and files of the document change,
+its handlers are told, 15 goes back) or refuses with a reason (16). An
+update naming a document we did not receive from that sender is refused
+(16) and changes nothing. An update adding us to the recipients of a
+document we do not have brings it as a new document; one removing us is
+applied by cancelling the document.
+
+Every update, sent or received, is a vb.lgsp.update with the values before
+and after: the log of the change.
+"""
+import datetime as dt
+import hashlib
+import json
+import uuid
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.model.exceptions import AccessButtonError
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from trytond.modules.vb_document.vn import is_pdf
+
+from .edxml import (
+    Business, BusinessKind, ResponseFor, TraceHeader, UpdateInfo, now_vn,
+    urgency_for_priority)
+from .exceptions import ExchangeError
+
+# The information of a document an update carries (the number, notation
+# and date are its DocumentId: they cannot change)
+UPDATE_FIELDS = ['subject', 'signer_name', 'signer_position', 'deadline',
+    'page_count', 'urgency']
+DIRECTIONS = [
+    ('out', "Sent"),
+    ('in', "Received"),
+    ]
+STATES = [
+    ('sent', "Sent"),
+    ('requested', "Waiting for the Clerk"),
+    ('applied', "Applied"),
+    ('refused', "Refused"),
+    ]
+
+
+def check_button_access(model, button):
+    """A wizard's transition, run over RPC, does what the button that opens
+    it does: only for the groups of that button"""
+    pool = Pool()
+    Button = pool.get('ir.model.button')
+    User = pool.get('res.user')
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    groups = Button.get_groups(model, button)
+    if groups and not groups & set(User.get_groups()):
+        raise AccessButtonError(gettext('ir.msg_access_button_error',
+                button=button, **pool.get(model).__names__()))
+
+
+def _dump(values):
+    "JSON of the values of UPDATE_FIELDS"
+    def value(name, v):
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if name == 'urgency' and v is not None and not isinstance(v, int):
+            return v.id
+        return v
+    return json.dumps({k: value(k, v) for k, v in values.items()},
+        ensure_ascii=False, sort_keys=True)
+
+
+def _load(text):
+    values = json.loads(text or '{}')
+    if values.get('deadline'):
+        values['deadline'] = dt.date.fromisoformat(values['deadline'])
+    return values
+
+
+def current_values(document):
+    return {
+        'subject': document.subject,
+        'signer_name': document.signer_name or None,
+        'signer_position': document.signer_position or None,
+        'deadline': document.deadline,
+        'page_count': document.page_count,
+        'urgency': document.urgency.id if document.urgency else None,
+        }
+
+
+class Update(ModelSQL, ModelView):
+    "Document Update"
+    __string__ = "Document Update"
+    __name__ = 'vb.lgsp.update'
+
+    document = fields.Many2One('vb.document', "Document", required=True,
+        readonly=True, ondelete='CASCADE')
+    direction = fields.Selection(DIRECTIONS, "Direction", required=True,
+        readonly=True)
+    state = fields.Selection(STATES, "State", required=True, readonly=True,
+        sort=False)
+    reason = fields.Text("Reason", readonly=True)
+    changes = fields.Function(fields.Text("Changes"), 'get_changes')
+    old_values = fields.Text("Values Before", readonly=True)
+    new_values = fields.Text("Values After", readonly=True)
+    files_replaced = fields.Boolean("Files Replaced", readonly=True)
+    removed = fields.Boolean("Removed from the Recipients", readonly=True,
+        help="The sender took this agency off the recipients: applying "
+        "the update cancels the document here.")
+    new_files = fields.One2Many('ir.attachment', 'resource', "New Files",
+        readonly=True, states={'invisible': ~Eval('files_replaced')})
+    message = fields.Many2One('vb.lgsp.message', "Package", readonly=True,
+        ondelete='RESTRICT', states={'invisible': ~Eval('message')})
+    sender_code = fields.Char("Sender Code", readonly=True,
+        states={'invisible': Eval('direction') != 'in'})
+    fingerprint = fields.Char("Fingerprint", readonly=True,
+        help="What a received update asks (reason, values, files): the "
+        "same request sent again is recognised.")
+    refusal_reason = fields.Text("Refusal Reason", readonly=True,
+        states={'invisible': Eval('state') != 'refused'})
+    user = fields.Many2One('res.user', "By", readonly=True,
+        help="Who sent the update, or who applied or refused it.")
+    date = fields.DateTime("Date", readonly=True,
+        help="When it was sent, received or decided.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('document')
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        cls._buttons.update({
+                'apply': {
+                    'invisible': Eval('state') != 'requested',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'refuse': {
+                    'invisible': Eval('state') != 'requested',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_files_replaced(cls):
+        return False
+
+    @classmethod
+    def default_removed(cls):
+        return False
+
+    def get_rec_name(self, name):
+        return f'{self.document.rec_name} ({self.date:%d/%m/%Y %H:%M})' \
+            if self.date else self.document.rec_name
+
+    def get_changes(self, name):
+        "The changes, one a line, in the reader's language"
+        pool = Pool()
+        Field = pool.get('ir.model.field')
+        Urgency = pool.get('vb.document.urgency')
+        old, new = _load(self.old_values), _load(self.new_values)
+
+        def show(name, value):
+            if value in (None, ''):
+                return '—'
+            if name == 'urgency':
+                return Urgency(value).rec_name
+            if isinstance(value, dt.date):
+                return value.strftime('%d/%m/%Y')
+            return str(value)
+        lines = []
+        for name in UPDATE_FIELDS:
+            if name in new and new[name] != old.get(name):
+                lines.append('%s: %s → %s' % (
+                        Field.get_name('vb.document', name) or name,
+                        show(name, old.get(name)), show(name, new[name])))
+        if self.files_replaced:
+            lines.append(gettext('vb_lgsp.msg_update_files_line',
+                    names=', '.join(f.name for f in self.new_files)
+                    if self.direction == 'in' else ''))
+        if self.removed:
+            lines.append(gettext('vb_lgsp.msg_update_removed_line'))
+        return '\n'.join(lines)
+
+    # Receiving ----------------------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    def apply(cls, updates):
+        """Apply the sender's update: the document's information and files
+        change, its handlers are told, 15 goes back"""
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment_ = pool.get('ir.attachment')
+        user = Transaction().user or None
+        updates = [u for u in updates if u.state == 'requested']
+        for update in updates:
+            document = update.document
+            if update.removed:
+                if document.state in {'waiting', 'registered'}:
+                    Document.cancel([document])
+            else:
+                values = _load(update.new_values)
+                if values:
+                    Document.write([document], values)
+                if update.files_replaced:
+                    # The files as received are kept, out of the document
+                    Attachment_.write(list(document.files),
+                        {'document_role': None})
+                    Attachment_.create([{
+                                'resource': str(document),
+                                'name': f.name,
+                                'data': f.data,
+                                'description': f.description,
+                                'document_role': f.document_role,
+                                } for f in update.new_files])
+            update.state = 'applied'
+            update.user = user
+            update.date = dt.datetime.now()
+        cls.save(updates)
+        for update in updates:
+            Document.tell_lgsp_sender_update(update, '15')
+            update._tell_handlers()
+
+    def _tell_handlers(self):
+        "Tell who handled the document that its sender changed it"
+        document = self.document
+        for user in document._relation_handlers():
+            if user.id == Transaction().user:
+                continue
+            with Transaction().set_context(language=user.language.code
+                    if user.language else None):
+                text = gettext('vb_lgsp.msg_update_applied',
+                    document=document.rec_name,
+                    agency=(document.issuer_name
+                        or document.lgsp_sender_code or ''),
+                    changes=self.__class__(self.id).changes)
+            document.__class__.notify_user([document], 'tryton-info', text,
+                user=user.id)
+
+    @classmethod
+    @ModelView.button_action('vb_lgsp.wizard_update_refuse')
+    def refuse(cls, updates):
+        pass
+
+    @classmethod
+    def do_refuse(cls, updates, reason):
+        "Keep the document as it is: 16 with the reason to the sender"
+        Document = Pool().get('vb.document')
+        reason = (reason or '').strip()
+        if not reason:
+            raise ExchangeError(gettext('vb_lgsp.msg_withdrawal_reason'))
+        check_button_access(cls.__name__, 'refuse')
+        updates = [u for u in updates if u.state == 'requested']
+        with without_check_access():
+            cls.write(updates, {
+                    'state': 'refused',
+                    'refusal_reason': reason,
+                    'user': Transaction().user or None,
+                    'date': dt.datetime.now(),
+                    })
+        for update in updates:
+            Document.tell_lgsp_sender_update(update, '16', reason)
+
+    @classmethod
+    def receive(cls, message, package, agency):
+        """Record an update package received for agency.
+
+        Return True when it is to be stored as a new document (it adds
+        agency to the recipients of a document we do not have).
+        """
+        from .receive import _received
+        pool = Pool()
+        Attachment_ = pool.get('ir.attachment')
+        business = package.business
+        sender = package.sender.organ_id
+        target = business.document_id or package.effective_document_id()
+        message.document_id = target
+        info = business.update or UpdateInfo()
+        ours = [r.added for r in info.receivers
+            if r.organ_id == agency.identifier_code]
+        documents = _received(agency, sender, [target])
+        if not documents:
+            if ours and ours[-1]:
+                return True
+            cls._refuse_package(message, package, agency, target,
+                gettext('vb_lgsp.msg_update_unmatched', document=target,
+                    sender=sender))
+            return False
+        document = documents[0]
+        message.document = document
+        removed = bool(ours) and not ours[-1]
+        proposed = {} if removed else _package_values(package, document)
+        fingerprint = hashlib.sha256(json.dumps([business.reason,
+                    _dump(proposed), removed,
+                    [hashlib.sha256(a.data).hexdigest()
+                        for a in package.attachments]]).encode()).hexdigest()
+        if cls.search([
+                    ('document', '=', document.id),
+                    ('fingerprint', '=', fingerprint),
+                    ], limit=1):
+            # The same request again (a resend, another axis)
+            message.state = 'duplicate'
+            return False
+        if document.state in {'refused', 'cancelled'}:
+            cls._refuse_package(message, package, agency, target,
+                gettext('vb_lgsp.msg_update_closed',
+                    document=document.rec_name,
+                    state=document.state_string))
+            return False
+        old = current_values(document)
+        new = {k: v for k, v in proposed.items() if v != old[k]}
+        message.save()
+        update, = cls.create([{
+                    'document': document.id,
+                    'direction': 'in',
+                    'state': 'requested',
+                    'reason': business.reason or None,
+                    'old_values': _dump(old),
+                    'new_values': _dump(new),
+                    'files_replaced': bool(package.attachments)
+                    and not removed,
+                    'removed': removed,
+                    'message': message.id,
+                    'sender_code': sender,
+                    'fingerprint': fingerprint,
+                    'date': dt.datetime.now(),
+                    }])
+        if update.files_replaced:
+            values, main = [], False
+            for attachment in package.attachments:
+                role = 'annex'
+                if not main and is_pdf(attachment.data):
+                    role, main = 'main', True
+                values.append({
+                        'resource': str(update),
+                        'name': attachment.name,
+                        'data': attachment.data,
+                        'description': attachment.description or None,
+                        'document_role': role,
+                        })
+            Attachment_.create(values)
+        message.state = 'stored'
+        update._tell_clerks()
+        return False
+
+    @classmethod
+    def _refuse_package(cls, message, package, agency, target, reason):
+        "Nothing changes: the package is logged refused, 16 goes back"
+        Message = Pool().get('vb.lgsp.message')
+        message.state = 'refused'
+        message.error = reason
+        message.save()
+        Message.queue_answer(message.connection, agency, ResponseFor(
+                organ_id=package.sender.organ_id,
+                code=str(package.code)[:42],
+                promulgation_date=package.promulgation_date,
+                document_id=target),
+            '16', reason, f'refusal:{message.id}')
+
+    def _tell_clerks(self):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        document = self.document
+        clerks = User.search([
+                ('companies', 'in', [document.company.id]),
+                ('groups', 'in', [
+                        ModelData.get_id('vb_document', 'group_clerk')]),
+                ])
+        for clerk in clerks:
+            with Transaction().set_context(language=clerk.language.code
+                    if clerk.language else None):
+                text = gettext('vb_lgsp.msg_update_received',
+                    agency=document.issuer_name or self.sender_code,
+                    document=document.rec_name,
+                    reason=self.reason or '',
+                    changes=self.__class__(self.id).changes)
+            document.__class__.notify_user([document], 'tryton-warning',
+                text, user=clerk.id)
+
+
+def _package_values(package, document):
+    "What an update package says of the fields of UPDATE_FIELDS"
+    pool = Pool()
+    Urgency = pool.get('vb.document.urgency')
+    Date = pool.get('ir.date')
+    signer = package.signer
+    values = {
+        'subject': package.subject,
+        'signer_name': signer.full_name or None,
+        'signer_position': ' '.join(filter(None,
+                [signer.competence, signer.position])) or None,
+        }
+    # As for a new document: a past due date would block the registration
+    if package.due_date and package.due_date >= Date.today():
+        values['deadline'] = package.due_date
+    if package.other_info.page_amount:
+        values['page_count'] = package.other_info.page_amount
+    urgencies = Urgency.search([
+            ('code', '=', urgency_for_priority(package.other_info.priority)),
+            ], limit=1)
+    if urgencies:
+        values['urgency'] = urgencies[0].id
+    return values
+
+
+class Document(metaclass=PoolMeta):
+    __name__ = 'vb.document'
+
+    lgsp_updates = fields.One2Many('vb.lgsp.update', 'document',
+        "Updates", readonly=True,
+        states={'invisible': ~Eval('lgsp_updates')})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'lgsp_send_update': {
+                    'invisible': ((Eval('direction') != 'outgoing')
+                        | (Eval('state') != 'issued')
+                        | ~Eval('lgsp_document_id')),
+                    'icon': 'tryton-forward',
+                    'depends': ['direction', 'state', 'lgsp_document_id'],
+                    },
+                })
+
+    @classmethod
+    def copy(cls, documents, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('lgsp_updates', None)
+        return super().copy(documents, default=default)
+
+    @classmethod
+    @ModelView.button_action('vb_lgsp.wizard_update_send')
+    def lgsp_send_update(cls, documents):
+        pass
+
+    @classmethod
+    def send_lgsp_update(cls, documents, values, reason, main_file=None):
+        """Correct the information of sent documents and send the update.
+
+        values: new values of UPDATE_FIELDS (urgency as an id); main_file:
+        (name, bytes) of a new main file. The update goes as BussinessDocType
+        2 to every recipient line the document was sent to electronically.
+        """
+        pool = Pool()
+        Update = pool.get('vb.lgsp.update')
+        Attachment_ = pool.get('ir.attachment')
+        check_button_access(cls.__name__, 'lgsp_send_update')
+        reason = (reason or '').strip()
+        if not reason:
+            raise ExchangeError(gettext('vb_lgsp.msg_withdrawal_reason'))
+        values = {k: v for k, v in values.items() if k in UPDATE_FIELDS}
+        if 'subject' in values and not (values['subject'] or '').strip():
+            raise ExchangeError(gettext(
+                    'vb_document.msg_document_subject_empty'))
+        if values.get('page_count') is not None and values['page_count'] < 1:
+            raise ExchangeError(gettext('vb_lgsp.msg_update_bad_pages'))
+        if main_file and not is_pdf(main_file[1]):
+            raise ExchangeError(gettext('vb_document.msg_file_not_pdf',
+                    name=main_file[0]))
+        for document in documents:
+            lines = document._lgsp_update_lines()
+            if (values.get('deadline') and document.issued_date
+                    and values['deadline'] < document.issued_date):
+                raise ExchangeError(gettext(
+                        'vb_lgsp.msg_update_bad_deadline',
+                        document=document.rec_name))
+            old = current_values(document)
+            new = {k: v for k, v in _normalise(values).items()
+                if v != old[k]}
+            if not new and not main_file:
+                raise ExchangeError(gettext('vb_lgsp.msg_update_nothing',
+                        document=document.rec_name))
+            with without_check_access():
+                if new:
+                    cls.write([document], new)
+                if main_file:
+                    mains = [f for f in document.files
+                        if f.document_role == 'main']
+                    # The file sent before is kept, out of the document
+                    Attachment_.write(mains, {'document_role': None})
+                    Attachment_.create([{
+                                'resource': str(document),
+                                'name': main_file[0],
+                                'data': main_file[1],
+                                'document_role': 'main',
+                                }])
+                update, = Update.create([{
+                            'document': document.id,
+                            'direction': 'out',
+                            'state': 'sent',
+                            'reason': reason,
+                            'old_values': _dump(old),
+                            'new_values': _dump(new),
+                            'files_replaced': bool(main_file),
+                            'user': Transaction().user or None,
+                            'date': dt.datetime.now(),
+                            }])
+                cls._queue_update(cls(document.id), update, lines)
+
+    def _lgsp_update_lines(self):
+        "The recipient lines an update of this document goes to"
+        if self.direction != 'outgoing' or self.state != 'issued':
+            raise ExchangeError(gettext('vb_lgsp.msg_update_not_sent',
+                    document=self.rec_name))
+        waiting = [r for r in self.recipients if r.lgsp_state == 'pending']
+        if waiting:
+            raise ExchangeError(gettext('vb_lgsp.msg_update_still_pending',
+                    document=self.rec_name,
+                    agencies=', '.join(r.agency.rec_name for r in waiting)))
+        lines = [r for r in self.recipients
+            if r.lgsp_state == 'sent' and r.lgsp_status != '02']
+        if not lines:
+            raise ExchangeError(gettext('vb_lgsp.msg_update_not_sent',
+                    document=self.rec_name))
+        return lines
+
+    @classmethod
+    def _queue_update(cls, document, update, lines):
+        "One update package per recipient line, through the outbox"
+        from .message import _package_name
+        from .package import build_for, document_package
+        Message = Pool().get('vb.lgsp.message')
+        agency = document.company
+        package = document_package(document)
+        package = package.replace(
+            traces=[TraceHeader(agency.identifier_code, now_vn())],
+            business=Business(kind=BusinessKind.UPDATE,
+                document_id=document.lgsp_document_id,
+                reason=update.reason[:2000],
+                update=UpdateInfo(metadata_changed=True)),
+            attachments=package.attachments if update.files_replaced
+            else [])
+        values = []
+        for line in lines:
+            sent = Message.search([('recipient', '=', line.id),
+                    ('direction', '=', 'out'), ('kind', '=', 'edoc')],
+                order=[('id', 'ASC')], limit=1)
+            connection = (sent[0].connection if sent
+                else agency.lgsp_connection_to(line.agency))
+            data = build_for(package, line.agency, document)
+            values.append({
+                    'company': agency.id,
+                    'connection': connection.id,
+                    'direction': 'out',
+                    'kind': 'edoc',
+                    'business': 'update',
+                    'description': update.reason,
+                    'state': 'pending',
+                    'key': f'update:{update.id}:{line.id}',
+                    'idempotency_key': str(uuid.uuid4()),
+                    'urgent': bool(document.urgency
+                        and document.urgency.urgent),
+                    'document': document.id,
+                    'sender_code': agency.identifier_code,
+                    'sender_name': agency.rec_name,
+                    'target_code': line.agency.identifier_code,
+                    'document_id': document.lgsp_document_id,
+                    'next_attempt_at': dt.datetime.now(),
+                    **Message._package_values(data, 'update-' + _package_name(
+                            document.number_notation, line)),
+                    })
+        Message.enqueue(Message.create(values))
+
+    @classmethod
+    def tell_lgsp_sender_update(cls, update, code, description=''):
+        "Answer an update request of the sender (15 or 16), once"
+        pool = Pool()
+        Message = pool.get('vb.lgsp.message')
+        User = pool.get('res.user')
+        user_id = Transaction().user
+        with without_check_access():
+            Message.queue_status(update.document, code, description,
+                User(user_id) if user_id else None,
+                key=f'update:{update.id}:{code}')
+
+
+def _normalise(values):
+    "Wizard values as stored on the document"
+    result = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        if name == 'urgency' and value is not None and not isinstance(
+                value, int):
+            value = value.id
+        result[name] = value
+    return result
+
+
+class SendUpdateStart(ModelView):
+    "Send an Update"
+    __string__ = "Send an Update"
+    __name__ = 'vb.lgsp.update.send.start'
+
+    subject = fields.Text("Subject", required=True)
+    signer_name = fields.Char("Signed by")
+    signer_position = fields.Char("Signer Position")
+    deadline = fields.Date("Deadline")
+    page_count = fields.Integer("Pages")
+    urgency = fields.Many2One('vb.document.urgency', "Urgency",
+        required=True)
+    main_file = fields.Binary("New Main File", filename='main_file_name',
+        help="A PDF replacing the main file sent; leave empty to keep it.")
+    main_file_name = fields.Char("File Name")
+    reason = fields.Text("Reason", required=True,
+        help="Why the document is corrected: the recipients see it.")
+
+
+class SendUpdate(Wizard):
+    "Send an Update"
+    __name__ = 'vb.lgsp.update.send'
+    start = StateView('vb.lgsp.update.send.start',
+        'vb_lgsp.update_send_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Send the Update", 'send', 'tryton-ok', default=True),
+            ])
+    send = StateTransition()
+
+    def default_start(self, fields):
+        document = self.record
+        values = current_values(document)
+        return {k: values[k] for k in UPDATE_FIELDS}
+
+    def transition_send(self):
+        start = self.start
+        main_file = None
+        if start.main_file:
+            main_file = (start.main_file_name or 'van-ban.pdf',
+                bytes(start.main_file))
+        self.model.send_lgsp_update(self.records,
+            {k: getattr(start, k) for k in UPDATE_FIELDS}, start.reason,
+            main_file)
+        return 'end'
+
+
+class RefuseUpdate(Wizard):
+    "Refuse the Update"
+    __name__ = 'vb.lgsp.update.refuse'
+    start = StateView('vb.lgsp.reason.start',
+        'vb_lgsp.reason_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Refuse", 'refuse', 'tryton-ok', default=True),
+            ])
+    refuse = StateTransition()
+
+    def transition_refuse(self):
+        self.model.do_refuse(self.records, self.start.reason)
+        return 'end'
