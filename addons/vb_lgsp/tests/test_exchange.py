@@ -22,8 +22,8 @@ from trytond.transaction import Transaction
 
 from .axis_fixtures import KH_NOI_VU, KHANH_HOA, NA_TAI_CHINH, running_axis
 from .exchange_tools import (
-    acting, issue, peer, peer_document, peer_inbox, peer_status, run_tasks,
-    send_as_peer, setup_province)
+    acting, issue, peer, peer_document, peer_inbox, peer_status, poll,
+    received_from_peer, run_tasks, send_as_peer, setup_province)
 
 
 def add_fault(server, **spec):
@@ -219,8 +219,7 @@ class ExchangeTestCase(unittest.TestCase):
             # This one failed every time already: it gives up
             Message.write([listed], {'attempts': 2})
             Transaction().user_notifications.clear()
-            r['connection'].poll_inbox()
-            run_tasks()
+            poll(r)
             sent, listed = Message(sent.id), Message(listed.id)
             self.assertEqual((sent.state, sent.attempts), ('sent', 2))
             self.assertEqual((listed.state, listed.attempts), ('failed', 3))
@@ -283,11 +282,8 @@ class ExchangeTestCase(unittest.TestCase):
             status, = peer_inbox(nghe_an, 'status')
             self.assertEqual(status.status, StatusCode.ACCEPTED)
 
-            send_as_peer(nghe_an, peer_document(number='89'))
-            r['connection'].poll_inbox()
-            run_tasks()
-            second = self.messages(direction='in')[-1].document
-            peer_inbox(nghe_an, 'status')
+            second, = received_from_peer(r, nghe_an,
+                peer_document(number='89'))
             with acting(r['snv_clerk']):
                 Document.do_refuse([second], "Không đúng thẩm quyền")
             run_tasks()
@@ -307,11 +303,9 @@ class ExchangeTestCase(unittest.TestCase):
             run_tasks()
             nghe_an = peer(axis.url)
             received, = peer_inbox(nghe_an)
-            for code in ['01', '03', '04']:
-                send_as_peer(nghe_an, peer_status(received, code))
-            r['connection'].poll_inbox()
             Transaction().user_notifications.clear()
-            run_tasks()
+            received_from_peer(r, nghe_an, *[peer_status(received, code)
+                    for code in ['01', '03', '04']])
             recipient, = document.recipients
             recipient = Recipient(recipient.id)
             self.assertEqual(recipient.lgsp_status, '04')
@@ -330,9 +324,7 @@ class ExchangeTestCase(unittest.TestCase):
             statuses = self.messages(direction='in', kind='status')
             package = statuses[0]
             self.assertEqual(package.state, 'stored')
-            send_as_peer(nghe_an, peer_status(received, '06'))
-            r['connection'].poll_inbox()
-            run_tasks()
+            received_from_peer(r, nghe_an, peer_status(received, '06'))
             recipient = Recipient(recipient.id)
             self.assertEqual(recipient.lgsp_status, '06')
 
@@ -353,10 +345,8 @@ class ExchangeTestCase(unittest.TestCase):
             run_tasks()
             nghe_an = peer(axis.url)
             received, = peer_inbox(nghe_an)
-            send_as_peer(nghe_an, peer_status(received, '02',
+            received_from_peer(r, nghe_an, peer_status(received, '02',
                     "Gửi nhầm cơ quan"))
-            r['connection'].poll_inbox()
-            run_tasks()
             recipient = Recipient(document.recipients[0].id)
             self.assertEqual(recipient.state, 'refused')
             self.assertEqual(recipient.reason, "Gửi nhầm cơ quan")
@@ -393,9 +383,7 @@ class ExchangeTestCase(unittest.TestCase):
                 document.lgsp_document_id)
             # Only the line sent electronically was asked
             self.assertEqual(len(self.messages(status_code='13')), 1)
-            send_as_peer(nghe_an, peer_status(received, '15'))
-            r['connection'].poll_inbox()
-            run_tasks()
+            received_from_peer(r, nghe_an, peer_status(received, '15'))
             line, = [l for l in Document(document.id).recipients
                 if l.external]
             history = Recipient(line.id).lgsp_statuses
@@ -410,22 +398,13 @@ class ExchangeTestCase(unittest.TestCase):
             r = setup_province(axis.url)
             nghe_an = peer(axis.url)
             first, second = peer_document('90'), peer_document('91')
-            for package in (first, second):
-                send_as_peer(nghe_an, package)
-            r['connection'].poll_inbox()
-            run_tasks()
-            peer_inbox(nghe_an, 'status')
-            given, kept = [Document.search([('lgsp_document_id', '=',
-                            p.effective_document_id())])[0]
-                for p in (first, second)]
+            given, kept = received_from_peer(r, nghe_an, first, second)
             with acting(r['snv_clerk']):
                 Document.register_document([kept])
-            for package in (first, second):
-                send_as_peer(nghe_an, peer_status(package, '13',
-                        "Lấy lại để sửa sai sót"))
             Transaction().user_notifications.clear()
-            r['connection'].poll_inbox()
-            run_tasks()
+            received_from_peer(r, nghe_an, *[peer_status(package, '13',
+                        "Lấy lại để sửa sai sót")
+                    for package in (first, second)])
             given, kept = Document(given.id), Document(kept.id)
             self.assertEqual((given.lgsp_withdrawal, kept.lgsp_withdrawal),
                 ('requested', 'requested'))
@@ -433,7 +412,6 @@ class ExchangeTestCase(unittest.TestCase):
                 "Lấy lại để sửa sai sót")
             told = {int(n.user) for n in Transaction().user_notifications}
             self.assertIn(r['snv_clerk'].id, told)
-            peer_inbox(nghe_an, 'status')
             with acting(r['snv_clerk']):
                 Document.lgsp_accept_withdrawal([given])
                 Document.refuse_withdrawal([kept], "Văn bản đã giao xử lý")
@@ -461,9 +439,7 @@ class ExchangeTestCase(unittest.TestCase):
             r = setup_province(axis.url)
             provincial, = Connection.copy([r['connection']], {
                     'name': "Trục tỉnh", 'kind': 'provincial'})
-            send_as_peer(peer(axis.url), peer_document())
-            r['connection'].poll_inbox()
-            run_tasks()
+            received_from_peer(r, peer(axis.url), peer_document())
             # The other connection lists the same delivery under its key
             Pool().get('company.company').write([r['ubnd']],
                 {'lgsp_connection': provincial.id})
@@ -495,8 +471,7 @@ class ExchangeTestCase(unittest.TestCase):
             data = build(lying).replace(
                 base64.b64encode(pdf), base64.b64encode(b'MZ\x90\x00' * 40))
             nghe_an.send(data, [KH_NOI_VU])
-            r['connection'].poll_inbox()
-            run_tasks()
+            poll(r)
             message, = self.messages(direction='in')
             self.assertEqual(message.state, 'refused')
             self.assertEqual(message.error_code, 'type_mismatch')
@@ -517,9 +492,7 @@ class ExchangeTestCase(unittest.TestCase):
         with running_axis() as axis:
             r = setup_province(axis.url)
             issue(r, [r['na']])
-            send_as_peer(peer(axis.url), peer_document())
-            r['connection'].poll_inbox()
-            run_tasks()
+            received_from_peer(r, peer(axis.url), peer_document())
             sent, = self.messages(direction='out', kind='edoc')
             received, = self.messages(direction='in')
             self.assertEqual(received.company, r['snv'])
@@ -652,10 +625,8 @@ class WorkflowStatusTestCase(unittest.TestCase):
             director = create_staff(r['snv'], 'gd.snv', ['leader'])
             officer = create_staff(r['snv'], 'cv.snv', ['officer'],
                 unit=unit)
-            send_as_peer(nghe_an, peer_document())
-            r['connection'].poll_inbox()
-            run_tasks()
-            document, = Document.search([('source', '=', 'lgsp')])
+            document, = received_from_peer(r, nghe_an, peer_document(),
+                drain=False)
             with acting(r['snv_clerk']):
                 Document.register_document([document])
                 submission = Processing.submit(Document(document.id),
@@ -680,10 +651,8 @@ class WorkflowStatusTestCase(unittest.TestCase):
             outgoing = issue(r, [r['na']])
             run_tasks()
             received, = peer_inbox(nghe_an)
-            for code in ['01', '03', '04']:
-                send_as_peer(nghe_an, peer_status(received, code))
-            r['connection'].poll_inbox()
-            run_tasks()
+            received_from_peer(r, nghe_an, *[peer_status(received, code)
+                    for code in ['01', '03', '04']])
             recipient = Recipient(outgoing.recipients[0].id)
             self.assertEqual(recipient.processing_state, 'assigned')
             self.assertEqual(recipient.lgsp_status, '04')
