@@ -40,7 +40,7 @@ class Attachment(metaclass=PoolMeta):
                     or attachment.resource.__name__ != 'vb.document'
                     or attachment.type != 'data'):
                 continue
-            _check_size(attachment.name, attachment.data_size or 0, limit)
+            check_file_size(attachment.name, attachment.data_size or 0, limit)
             if attachment.document_role == 'main':
                 if not is_pdf(attachment.data):
                     raise FileValidationError(gettext(
@@ -55,7 +55,7 @@ class Attachment(metaclass=PoolMeta):
         data = values.get('data')
         resource = str(values.get('resource') or '')
         if data is not None and resource.startswith('vb.document,'):
-            _check_size(values.get('name', ''), len(data),
+            check_file_size(values.get('name', ''), len(data),
                 Configuration(1).max_file_bytes)
         return values
 
@@ -81,7 +81,11 @@ class Attachment(metaclass=PoolMeta):
                         document=document.rec_name))
 
 
-def _check_size(name, size, limit):
+def check_file_size(name, size, limit):
+    """Refuse a file of size bytes over limit (bytes; 0 or None: no limit)
+    with vb_document's message, in the user's language: the same check
+    for the files of documents and whatever becomes one (vb_lgsp's
+    inbound channels)"""
     if limit and size > limit:
         raise FileValidationError(gettext(
                 'vb_document.msg_file_too_large', name=name,

@@ -26,6 +26,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from trytond.modules.vb_document.ir import check_file_size
 from trytond.modules.vb_document.vn import is_pdf
 
 from .exceptions import ChannelError
@@ -166,9 +167,8 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
             if not data:
                 raise ChannelError(gettext('vb_lgsp.msg_channel_bad_file',
                         name=name))
-            if limit and len(data) > limit:
-                raise ChannelError(gettext('vb_lgsp.msg_channel_file_too_large',
-                        name=name, limit=round(limit / 1024 / 1024, 1)))
+            # vb_document's check and message, as for any document file
+            check_file_size(name, len(data), limit)
             result.append((name, data))
         return result
 

@@ -6,6 +6,8 @@ import datetime as dt
 import unittest
 from unittest.mock import patch
 
+from trytond.i18n import gettext
+from trytond.modules.vb_document.exceptions import FileValidationError
 from trytond.modules.vb_document.tests import (
     create_agency, create_staff, minimal_pdf)
 from trytond.modules.vb_lgsp import channel as channel_module
@@ -56,6 +58,24 @@ class ChannelTestCase(unittest.TestCase):
             with self.subTest(values=values), \
                     self.assertRaises(ChannelError):
                 channel.receive(self._item('HS-002', **values))
+
+    @with_transaction()
+    def test_file_too_large(self):
+        "A file over the agency's limit: vb_document's message, nothing kept"
+        pool = Pool()
+        Configuration = pool.get('vb.document.configuration')
+        Document = pool.get('vb.document')
+        channel, _ = self._channel()
+        Configuration.write([Configuration(1)], {'max_file_size': 1})
+        big = minimal_pdf() + b' ' * (1024 * 1024)
+        with Transaction().set_context(language='vi'), \
+                self.assertRaises(FileValidationError) as error:
+            channel.receive(self._item(files=[{'name': 'lon.pdf',
+                            'data': base64.b64encode(big).decode()}]))
+        expected = gettext('vb_document.msg_file_too_large', name='lon.pdf',
+            size=1.0, limit=1.0)
+        self.assertEqual(error.exception.message, expected)
+        self.assertFalse(Document.search([('channel', '=', channel.id)]))
 
     @with_transaction()
     def test_answer_retried_then_failed(self):
