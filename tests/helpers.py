@@ -20,7 +20,7 @@ def catalog_id(client, model, code):
 
 
 def create_outgoing(client, agency, count=1, subject="Quyết định thử nghiệm",
-        type_code='quyet_dinh', recipients=()):
+        type_code='quyet_dinh', recipients=(), pdf=PDF):
     "Outgoing drafts of agency ready to issue (signer, main PDF)"
     context = {'company': agency, 'direction': 'outgoing'}
     signers = client.model('company.employee', 'search',
@@ -37,7 +37,7 @@ def create_outgoing(client, agency, count=1, subject="Quyết định thử nghi
                             for r in recipients])],
                 } for i in range(count)], context=context)
     client.model('ir.attachment', 'create', [{
-                'name': f'vb-{i}.pdf', 'data': binary(PDF),
+                'name': f'vb-{i}.pdf', 'data': binary(pdf),
                 'document_role': 'main',
                 'resource': f'vb.document,{i}'} for i in ids],
         context=context)
