@@ -139,6 +139,19 @@ class PrintWizardMixin:
         cls.xlsx_ = StateReport(f'{report}.xlsx')
         super().__setup__()
 
+    def default_start(self, fields):
+        """Opened from the Print menu of a list: the agency selected (list
+        of agencies) or the agency of the record selected (its tasks, its
+        assignments); from the menu: the user's agency"""
+        if (not self.model or self.model.__name__ == 'ir.ui.menu'
+                or not self.record or 'company' not in fields):
+            return {}
+        if self.model.__name__ == 'company.company':
+            agency = self.record
+        else:
+            agency = getattr(self.record, 'company', None)
+        return {'company': agency.id} if agency else {}
+
     def _data(self):
         "The data of the report: the form checked, its period and agency"
         self.start.check()

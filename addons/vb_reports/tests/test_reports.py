@@ -11,6 +11,7 @@ from trytond.modules.vb_document.tests import (
 from trytond.modules.vb_reports.exceptions import ReportFilterError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 from .tools import issue, pdf_pages, pdf_text, receive, sheet_rows, today
 
@@ -466,3 +467,64 @@ class ProvinceStatisticsTestCase(unittest.TestCase):
                 self._run('vb.reports.statistics.pdf', data)
 
     _run = RegisterReportTestCase._run
+
+
+class PrintMenuTestCase(unittest.TestCase):
+    "The report wizards in the Print menu of the lists they report on"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(['vb_reports', 'vb_workflow'])
+
+    @with_transaction()
+    def test_print_menus(self):
+        pool = Pool()
+        Keyword = pool.get('ir.action.keyword')
+        Task = pool.get('vb.task')
+        printed = {}
+        for keyword in Keyword.search([('keyword', '=', 'form_print')]):
+            if keyword.action.type == 'ir.action.wizard':
+                wizard = pool.get('ir.action.wizard')(
+                    keyword.action.id).wiz_name
+                printed.setdefault(str(keyword.model).split(',')[0],
+                    set()).add(wizard)
+        self.assertLessEqual({'vb.reports.statistics',
+                'vb.reports.exchange.print', 'vb.reports.usage.print',
+                'vb.reports.savings', 'vb.reports.overdue.print',
+                'vb.reports.task.print'}, printed['company.company'])
+        self.assertIn('vb.reports.task.print', printed['vb.task'])
+        self.assertIn('vb.reports.overdue.print',
+            printed['vb.document.assignment'])
+
+        ubnd = create_agency("UBND tỉnh", '000.00.00.H99', 'UBND')
+        snv = create_agency("Sở Nội vụ", '000.00.05.H99', 'SNV',
+            parent=ubnd.id)
+        leader = create_staff(ubnd, 'ld.ubnd', ['leader'])
+        # The list of agencies is the administrators'
+        admin = create_staff(ubnd, 'qt.ubnd', ['leader', 'system_admin'])
+        task, = Task.create([{'company': snv.id, 'name': "Rà soát biên chế",
+                    'assigner': create_staff(snv, 'ld.snv', ['leader']).id,
+                    'deadline': D(2026, 3, 31), 'assignee_type': 'agency',
+                    'assignee_agency': ubnd.id}])
+
+        def default_agency(name, model=None, record=None, user=leader):
+            Wizard = pool.get(name, type='wizard')
+            context = {}
+            if model:
+                context = {'active_model': model, 'active_id': record.id,
+                    'active_ids': [record.id]}
+            with as_user(user), Transaction().set_context(context):
+                session_id, _, _ = Wizard.create()
+                wizard = Wizard(session_id)
+                return wizard.states['start'].get_defaults(
+                    wizard, 'start', ['company'])['company']
+        # From the menu: the user's agency; from a list: the agency chosen
+        # there, or the agency of the record chosen
+        self.assertEqual(default_agency('vb.reports.statistics'), ubnd.id)
+        for name in ['vb.reports.statistics', 'vb.reports.exchange.print',
+                'vb.reports.usage.print', 'vb.reports.savings',
+                'vb.reports.overdue.print']:
+            self.assertEqual(default_agency(name, 'company.company', snv,
+                    user=admin), snv.id, name)
+        self.assertEqual(
+            default_agency('vb.reports.task.print', 'vb.task', task), snv.id)
