@@ -46,3 +46,27 @@ class User(metaclass=PoolMeta):
             cls.write(admins, {
                     'companies': [('add', [a.id for a in agencies])],
                     })
+
+
+class Notification(metaclass=PoolMeta):
+    __name__ = 'res.notification'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        """One line for the label and the description: both are Char
+        fields, which refuse a line break at commit, and the messages of
+        the suite carry what users typed (directives, reasons, changes).
+        The first line is the label; the other lines follow in the
+        description."""
+        values = super().preprocess_values(mode, values)
+        label = values.get('label')
+        if label and ('\n' in label or '\r' in label):
+            first, *rest = [line.strip() for line in label.splitlines()
+                if line.strip()] or ['']
+            values['label'] = first
+            if rest and not values.get('description'):
+                values['description'] = ' '.join(rest)
+        description = values.get('description')
+        if description and ('\n' in description or '\r' in description):
+            values['description'] = ' '.join(description.split())
+        return values

@@ -27,7 +27,10 @@ def tell(users, record, message_id, email=True, **variables):
             text = gettext(message_id, **variables)
         Model.notify_user([record], 'tryton-info', text, user=user.id)
         if email and user.email:
-            send_email([user.email], text, text)
+            # A header has one line: what users typed may have several
+            subject = next((line for line in text.splitlines()
+                    if line.strip()), text)
+            send_email([user.email], subject, text)
 
 
 def send_email(to, subject, body):

@@ -435,6 +435,32 @@ class ProcessingTestCase(unittest.TestCase):
 
 
     @with_transaction()
+    def test_directive_of_several_lines(self):
+        "A directive typed on several lines reaches the officer whole"
+        pool = Pool()
+        Notification = pool.get('res.notification')
+        r = self._setup()
+        r['officer'].email = 'cv@snv.example'
+        r['officer'].save()
+        directive = "Giao Phòng Công chức chủ trì.\nBáo cáo trước 15/3."
+        with today(FRIDAY), patch('trytond.modules.vb_workflow.notify.'
+                'send_message_transactional') as send:
+            self._assigned(r, directive=directive, lead=r['officer'])
+        messages = [c.args[0] for c in send.call_args_list
+            if c.args[0]['To'] == 'cv@snv.example']
+        self.assertTrue(messages)
+        for message in messages:
+            self.assertNotIn('\n', message['Subject'])
+        self.assertIn('Báo cáo trước 15/3.', messages[-1].get_content())
+        # The notifications the commit stores: one line each
+        Notification.save(Transaction().user_notifications)
+        told = [n for n in Transaction().user_notifications
+            if n.user.id == r['officer'].id]
+        self.assertTrue(told)
+        self.assertFalse(any('\n' in (n.label + (n.description or ''))
+                for n in told))
+
+    @with_transaction()
     def test_digest(self):
         "Leaders get the overdue documents of their agency by e-mail"
         pool = Pool()
