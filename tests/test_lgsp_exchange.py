@@ -678,10 +678,6 @@ def test_business_flows_between_two_provinces(provinces):
     side.settled()
 
 
-@pytest.mark.xfail(reason="the update package reaches B, whose worker "
-    "takes its task and never finishes it (no error logged, no lock "
-    "waited for): under investigation; the flow passes in "
-    "addons/vb_lgsp/tests/test_business.py", strict=False)
 def test_update_between_two_provinces(provinces):
     "An update applied (15), a second one refused (16), from A to B"
     side = _Side(provinces)
