@@ -25,6 +25,7 @@ from .company import current_agency
 from .exceptions import (
     DocumentStateError, DocumentValidationError, DuplicateDocumentWarning)
 from .model import check_transition, strict_transition
+from .notify import agency_users, tell
 from .book import DIRECTIONS
 from .vn import normalize_vi, notation
 
@@ -705,19 +706,9 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     def notify_clerks(self):
         "Tell the clerks of the agency that a document waits for them"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        clerks = User.search([
-                ('companies', 'in', [self.company.id]),
-                ('groups', 'in', [
-                        ModelData.get_id('vb_document', 'group_clerk')]),
-                ])
-        for clerk in clerks:
-            self.__class__.notify_user([self], 'tryton-info', gettext(
-                    'vb_document.msg_document_delivered',
-                    agency=self.issuer_name or '',
-                    document=self.rec_name), user=clerk.id)
+        tell(agency_users(self.company, ['clerk']), [self],
+            'vb_document.msg_document_delivered',
+            agency=self.issuer_name or '', document=self.rec_name)
 
     @classmethod
     def transfer(cls, documents, agency):
@@ -893,14 +884,11 @@ class Recipient(ModelSQL, ModelView):
 
     @classmethod
     def _notify_sender(cls, recipients, message_id):
-        Document = Pool().get('vb.document')
         for recipient in recipients:
             document = recipient.document
-            users = [document.numbered_by] if document.numbered_by else []
-            for user in users:
-                Document.notify_user([document], 'tryton-info', gettext(
-                        message_id, agency=recipient.agency.rec_name,
-                        document=document.rec_name), user=user.id)
+            tell([document.numbered_by] if document.numbered_by else [],
+                [document], message_id, agency=recipient.agency.rec_name,
+                document=document.rec_name)
 
 
 class RefuseStart(ModelView):

@@ -20,6 +20,7 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .exceptions import DocumentValidationError
+from .notify import tell
 
 KINDS = [
     ('revoke', "Revokes"),
@@ -118,11 +119,10 @@ class Relation(ModelSQL, ModelView):
             if relation.kind not in {'revoke', 'replace'}:
                 continue
             target = relation.target
-            message = gettext('vb_document.msg_relation_' + relation.kind,
-                target=target.rec_name, document=relation.document.rec_name)
-            for user in target._relation_handlers():
-                target.__class__.notify_user(
-                    [target], 'tryton-warning', message, user=user.id)
+            tell(target._relation_handlers(), [target],
+                'vb_document.msg_relation_' + relation.kind,
+                icon='tryton-warning', target=target.rec_name,
+                document=relation.document.rec_name)
 
 
 class Document(metaclass=PoolMeta):

@@ -27,6 +27,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from trytond.modules.vb_document.ir import check_file_size
+from trytond.modules.vb_document.notify import agency_users, tell
 from trytond.modules.vb_document.vn import is_pdf
 
 from .exceptions import ChannelError
@@ -280,17 +281,9 @@ class Document(metaclass=PoolMeta):
                 cls.write([document], values)
 
     def _tell_channel_admins(self, error):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        for user in User.search([
-                    ('companies', 'in', [self.company.id]),
-                    ('groups', 'in', [ModelData.get_id(
-                                'vb_document', 'group_agency_admin')]),
-                    ]):
-            self.__class__.notify_user([self], 'tryton-warning', gettext(
-                    'vb_lgsp.msg_channel_answer_failed',
-                    document=self.rec_name, error=error), user=user.id)
+        tell(agency_users(self.company, ['agency_admin']), [self],
+            'vb_lgsp.msg_channel_answer_failed', icon='tryton-warning',
+            document=self.rec_name, error=error)
 
     @classmethod
     def retry_channel_answers(cls):

@@ -9,11 +9,12 @@ recipient lines.
 """
 import datetime as dt
 
-from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
+
+from trytond.modules.vb_document.notify import tell
 
 from .package import from_vietnam_time
 from .status import PROCESSING_STATES, RANK, STATUS_SELECTION
@@ -203,16 +204,15 @@ class Recipient(metaclass=PoolMeta):
             self._tell_sender(code)
 
     def _tell_sender(self, code):
-        Document = Pool().get('vb.document')
         document = self.document
         if not document.numbered_by:
             return
-        user = document.numbered_by
-        with Transaction().set_context(language=user.language.code
-                if user.language else None):
+
+        def status():
+            # In the reader's language
             labels = dict(self.fields_get(['lgsp_status'])['lgsp_status'][
                     'selection'])
-            text = gettext('vb_lgsp.msg_recipient_status',
-                agency=self.agency.rec_name, document=document.rec_name,
-                status=labels.get(code, code))
-        Document.notify_user([document], 'tryton-info', text, user=user.id)
+            return labels.get(code, code)
+        tell([document.numbered_by], [document],
+            'vb_lgsp.msg_recipient_status', agency=self.agency.rec_name,
+            document=document.rec_name, status=status)

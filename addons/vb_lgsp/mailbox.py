@@ -33,6 +33,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from trytond.modules.vb_document.vn import is_pdf
+from trytond.modules.vb_document.notify import agency_users, tell
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
@@ -718,22 +719,10 @@ class Mail(ModelSQL, ModelView):
 
     def tell_admins(self):
         "Tell the agency's administrators a mail was not stored"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        for user in User.search([
-                    ('companies', 'in', [self.company.id]),
-                    ('groups', 'in', [ModelData.get_id(
-                                'vb_document', 'group_agency_admin')]),
-                    ]):
-            with Transaction().set_context(language=user.language.code
-                    if user.language else None):
-                text = gettext('vb_lgsp.msg_mail_not_stored',
-                    subject=self.subject or self.key,
-                    sender=self.sender or '', mailbox=self.mailbox.rec_name,
-                    reason=self.error or '')
-            self.__class__.notify_user([self], 'tryton-warning', text,
-                user=user.id)
+        tell(agency_users(self.company, ['agency_admin']), [self],
+            'vb_lgsp.msg_mail_not_stored', icon='tryton-warning',
+            subject=self.subject or self.key, sender=self.sender or '',
+            mailbox=self.mailbox.rec_name, reason=self.error or '')
 
     @classmethod
     @ModelView.button

@@ -25,6 +25,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from trytond.modules.vb_document.notify import agency_users, tell
+
 from .exceptions import ExchangeError
 from .status import STATUS_SELECTION
 from .transport import PermanentError, RetryableError, TransportError
@@ -231,33 +233,41 @@ class Message(ModelSQL, ModelView):
                     document.lgsp_document_id = document_id(document)
                 packages[document] = document_package(document)
             data = build_for(packages[document], recipient.agency, document)
-            values.append({
-                    'company': agency.id,
-                    'connection': connection.id,
-                    'direction': 'out',
-                    'kind': 'edoc',
-                    'business': 'new',
-                    'state': 'pending',
-                    'key': f'edoc:{recipient.id}',
-                    'idempotency_key': str(uuid.uuid4()),
-                    'urgent': bool(document.urgency
-                        and document.urgency.urgent),
-                    'document': document.id,
-                    'recipient': recipient.id,
-                    'sender_code': agency.identifier_code,
-                    'sender_name': agency.rec_name,
-                    'target_code': recipient.agency.identifier_code,
-                    'document_id': document.lgsp_document_id,
-                    'next_attempt_at': dt.datetime.now(),
-                    **cls._package_values(data, _package_name(
-                            document.number_notation, recipient)),
-                    })
+            values.append(cls.outgoing_values(document, connection,
+                    recipient.agency, data,
+                    _package_name(document.number_notation, recipient),
+                    business='new', key=f'edoc:{recipient.id}',
+                    recipient=recipient.id))
             queued.append(recipient)
         if packages:
             Document.save(list(packages))
         if values:
             cls.enqueue(cls.create(values))
         return queued
+
+    @classmethod
+    def outgoing_values(cls, document, connection, target, data, name,
+            **values):
+        """The values of a message taking the package data of document to
+        the agency target through the outbox (values: business, key…)"""
+        agency = document.company
+        return {
+            'company': agency.id,
+            'connection': connection.id,
+            'direction': 'out',
+            'kind': 'edoc',
+            'state': 'pending',
+            'idempotency_key': str(uuid.uuid4()),
+            'urgent': bool(document.urgency and document.urgency.urgent),
+            'document': document.id,
+            'sender_code': agency.identifier_code,
+            'sender_name': agency.rec_name,
+            'target_code': target.identifier_code,
+            'document_id': document.lgsp_document_id,
+            'next_attempt_at': dt.datetime.now(),
+            **cls._package_values(data, name),
+            **values,
+            }
 
     @classmethod
     def queue_status(cls, document, code, description='', user=None,
@@ -541,31 +551,17 @@ class Message(ModelSQL, ModelView):
 
     def tell_admins(self, message_id):
         "Notify the agency's administrators (and the document's clerk)"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        admins = User.search([
-                ('companies', 'in', [self.company.id]),
-                ('groups', 'in', [
-                        ModelData.get_id('vb_document', 'group_agency_admin'),
-                        ]),
-                ])
-        users = {u.id: u for u in admins}
-        if (self.document and self.document.numbered_by
-                and self.direction == 'out'):
-            users.setdefault(self.document.numbered_by.id,
-                self.document.numbered_by)
-        for user in users.values():
-            with Transaction().set_context(language=user.language.code
-                    if user.language else None):
-                text = gettext(message_id,
-                    message=self.rec_name,
-                    document=self.document.rec_name if self.document else '',
-                    agency=(self.target_code if self.direction == 'out'
-                        else self.sender_code) or '',
-                    error=self.error or '')
-            self.__class__.notify_user([self], 'tryton-warning', text,
-                user=user.id)
+        users = agency_users(self.company, ['agency_admin'])
+        numbered_by = self.document.numbered_by if self.document else None
+        if (numbered_by and self.direction == 'out'
+                and numbered_by not in users):
+            users.append(numbered_by)
+        tell(users, [self], message_id, icon='tryton-warning',
+            message=self.rec_name,
+            document=self.document.rec_name if self.document else '',
+            agency=(self.target_code if self.direction == 'out'
+                else self.sender_code) or '',
+            error=self.error or '')
 
     # Receiving ----------------------------------------------------------
 

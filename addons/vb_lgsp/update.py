@@ -22,7 +22,6 @@ and after: the log of the change.
 import datetime as dt
 import hashlib
 import json
-import uuid
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
@@ -33,6 +32,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from trytond.modules.vb_document.vn import is_pdf
+from trytond.modules.vb_document.notify import agency_users, tell
 
 from .edxml import (
     Business, BusinessKind, ResponseFor, TraceHeader, UpdateInfo, now_vn,
@@ -237,18 +237,12 @@ class Update(ModelSQL, ModelView):
     def _tell_handlers(self):
         "Tell who handled the document that its sender changed it"
         document = self.document
-        for user in document._relation_handlers():
-            if user.id == Transaction().user:
-                continue
-            with Transaction().set_context(language=user.language.code
-                    if user.language else None):
-                text = gettext('vb_lgsp.msg_update_applied',
-                    document=document.rec_name,
-                    agency=(document.issuer_name
-                        or document.lgsp_sender_code or ''),
-                    changes=self.__class__(self.id).changes)
-            document.__class__.notify_user([document], 'tryton-info', text,
-                user=user.id)
+        tell([u for u in document._relation_handlers()
+                if u.id != Transaction().user], [document],
+            'vb_lgsp.msg_update_applied', document=document.rec_name,
+            agency=document.issuer_name or document.lgsp_sender_code or '',
+            # In the reader's language
+            changes=lambda: self.__class__(self.id).changes)
 
     @classmethod
     @ModelView.button_action('vb_lgsp.wizard_update_refuse')
@@ -371,25 +365,13 @@ class Update(ModelSQL, ModelView):
             '16', reason, f'refusal:{message.id}')
 
     def _tell_clerks(self):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         document = self.document
-        clerks = User.search([
-                ('companies', 'in', [document.company.id]),
-                ('groups', 'in', [
-                        ModelData.get_id('vb_document', 'group_clerk')]),
-                ])
-        for clerk in clerks:
-            with Transaction().set_context(language=clerk.language.code
-                    if clerk.language else None):
-                text = gettext('vb_lgsp.msg_update_received',
-                    agency=document.issuer_name or self.sender_code,
-                    document=document.rec_name,
-                    reason=self.reason or '',
-                    changes=self.__class__(self.id).changes)
-            document.__class__.notify_user([document], 'tryton-warning',
-                text, user=clerk.id)
+        tell(agency_users(document.company, ['clerk']), [document],
+            'vb_lgsp.msg_update_received', icon='tryton-warning',
+            agency=document.issuer_name or self.sender_code,
+            document=document.rec_name, reason=self.reason or '',
+            # In the reader's language
+            changes=lambda: self.__class__(self.id).changes)
 
 
 def _package_values(package, document):
@@ -545,35 +527,23 @@ class Document(metaclass=PoolMeta):
                 update=UpdateInfo(metadata_changed=True)),
             attachments=package.attachments if update.files_replaced
             else [])
+        # The connection each line was first sent through, in one query
+        sent = {}
+        for message in Message.search([
+                    ('recipient', 'in', [line.id for line in lines]),
+                    ('direction', '=', 'out'), ('kind', '=', 'edoc'),
+                    ], order=[('id', 'ASC')]):
+            sent.setdefault(message.recipient.id, message.connection)
         values = []
         for line in lines:
-            sent = Message.search([('recipient', '=', line.id),
-                    ('direction', '=', 'out'), ('kind', '=', 'edoc')],
-                order=[('id', 'ASC')], limit=1)
-            connection = (sent[0].connection if sent
-                else agency.lgsp_connection_to(line.agency))
+            connection = (sent.get(line.id)
+                or agency.lgsp_connection_to(line.agency))
             data = build_for(package, line.agency, document)
-            values.append({
-                    'company': agency.id,
-                    'connection': connection.id,
-                    'direction': 'out',
-                    'kind': 'edoc',
-                    'business': 'update',
-                    'description': update.reason,
-                    'state': 'pending',
-                    'key': f'update:{update.id}:{line.id}',
-                    'idempotency_key': str(uuid.uuid4()),
-                    'urgent': bool(document.urgency
-                        and document.urgency.urgent),
-                    'document': document.id,
-                    'sender_code': agency.identifier_code,
-                    'sender_name': agency.rec_name,
-                    'target_code': line.agency.identifier_code,
-                    'document_id': document.lgsp_document_id,
-                    'next_attempt_at': dt.datetime.now(),
-                    **Message._package_values(data, 'update-' + _package_name(
-                            document.number_notation, line)),
-                    })
+            values.append(Message.outgoing_values(document, connection,
+                    line.agency, data, 'update-' + _package_name(
+                        document.number_notation, line),
+                    business='update', description=update.reason,
+                    key=f'update:{update.id}:{line.id}'))
         Message.enqueue(Message.create(values))
 
     @classmethod

@@ -14,6 +14,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from trytond.modules.vb_document.notify import agency_users, tell
+
 from .exceptions import ExchangeError
 
 WITHDRAWAL_KINDS = [
@@ -131,25 +133,12 @@ class Document(metaclass=PoolMeta):
         return True
 
     def _tell_clerks_withdrawal(self):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        clerks = User.search([
-                ('companies', 'in', [self.company.id]),
-                ('groups', 'in', [
-                        ModelData.get_id('vb_document', 'group_clerk')]),
-                ])
-        for clerk in clerks:
-            with Transaction().set_context(language=clerk.language.code
-                    if clerk.language else None):
-                text = gettext('vb_lgsp.msg_revocation_received'
-                    if self.lgsp_withdrawal_kind == 'revoke'
-                    else 'vb_lgsp.msg_withdrawal_received',
-                    agency=self.issuer_name or self.lgsp_sender_code,
-                    document=self.rec_name,
-                    reason=self.lgsp_withdrawal_reason or '')
-            self.__class__.notify_user([self], 'tryton-warning', text,
-                user=clerk.id)
+        tell(agency_users(self.company, ['clerk']), [self],
+            'vb_lgsp.msg_revocation_received'
+            if self.lgsp_withdrawal_kind == 'revoke'
+            else 'vb_lgsp.msg_withdrawal_received', icon='tryton-warning',
+            agency=self.issuer_name or self.lgsp_sender_code,
+            document=self.rec_name, reason=self.lgsp_withdrawal_reason or '')
 
     @classmethod
     @ModelView.button
@@ -168,12 +157,10 @@ class Document(metaclass=PoolMeta):
 
     def _tell_revoked(self):
         "Tell who handled a document its sender revoked"
-        message = gettext('vb_lgsp.msg_revocation_applied',
+        tell(self._relation_handlers(), [self],
+            'vb_lgsp.msg_revocation_applied', icon='tryton-warning',
             document=self.rec_name,
             agency=self.issuer_name or self.lgsp_sender_code or '')
-        for user in self._relation_handlers():
-            self.__class__.notify_user([self], 'tryton-warning', message,
-                user=user.id)
 
     @classmethod
     @ModelView.button_action('vb_lgsp.wizard_refuse_withdrawal')

@@ -16,8 +16,10 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
+
+from trytond.modules.vb_document.notify import agency_users, tell
 
 from . import secret
 from .exceptions import CertificateError, SigningError
@@ -441,9 +443,6 @@ class Certificate(DeactivableMixin, CertificateFactsMixin, ModelSQL,
         the agency's administrators for the organization's"""
         pool = Pool()
         Date = pool.get('ir.date')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        admin_group = ModelData.get_id('vb_document', 'group_agency_admin')
         today = Date.today()
         now = dt.datetime.utcnow()
         certificates = cls.search([
@@ -455,18 +454,12 @@ class Certificate(DeactivableMixin, CertificateFactsMixin, ModelSQL,
             if certificate.owner == 'personal':
                 users = [certificate.user]
             else:
-                users = User.search([
-                        ('companies', 'in', [certificate.company.id]),
-                        ('groups', 'in', [admin_group]),
-                        ])
-            days = (certificate.not_after - now).days
-            for user in users:
-                cls.notify_user([certificate], 'tryton-warning', gettext(
-                        'vb_signature.msg_certificate_expiring',
-                        certificate=certificate.rec_name,
-                        agency=certificate.company.rec_name,
-                        date=certificate.not_after.date().isoformat(),
-                        days=days), user=user.id)
+                users = agency_users(certificate.company, ['agency_admin'])
+            tell(users, [certificate], 'vb_signature.msg_certificate_expiring',
+                icon='tryton-warning', certificate=certificate.rec_name,
+                agency=certificate.company.rec_name,
+                date=certificate.not_after.date().isoformat(),
+                days=(certificate.not_after - now).days)
         cls.write(certificates, {'expiry_notified': today})
         return certificates
 

@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from trytond.modules.vb_document.company import current_agency
+from trytond.modules.vb_document.notify import tell
 
 from .exceptions import WorkflowError, WorkflowValidationError
 from .staff import group_id
@@ -176,14 +177,11 @@ class Delegation(ModelSQL, ModelView):
 
     def _notify(self, message_id, **variables):
         "Tell both the leader and the deputy"
-        for user in {self.principal, self.deputy}:
-            self.__class__.notify_user([self], 'tryton-info', gettext(
-                    message_id,
-                    principal=self.principal.rec_name,
-                    deputy=self.deputy.rec_name,
-                    start=self.start_date.strftime('%d/%m/%Y'),
-                    end=self.end_date.strftime('%d/%m/%Y'),
-                    **variables), user=user.id)
+        tell(sorted({self.principal, self.deputy}, key=lambda u: u.id),
+            [self], message_id, principal=self.principal.rec_name,
+            deputy=self.deputy.rec_name,
+            start=self.start_date.strftime('%d/%m/%Y'),
+            end=self.end_date.strftime('%d/%m/%Y'), **variables)
 
     @classmethod
     def active(cls, deputy, right, principals=None):

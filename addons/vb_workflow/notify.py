@@ -4,10 +4,11 @@
 from email.message import EmailMessage
 
 from trytond.config import config
-from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
+
+from trytond.modules.vb_document import notify
 
 
 def tell(users, record, message_id, email=True, **variables):
@@ -18,19 +19,16 @@ def tell(users, record, message_id, email=True, **variables):
     and email is set. The author of the action is not told.
     """
     User = Pool().get('res.user')
-    Model = record.__class__
     author = Transaction().user
-    for user in {int(u) for u in users if u} - {author}:
-        user = User(user)
-        with Transaction().set_context(language=user.language.code
-                if user.language else None):
-            text = gettext(message_id, **variables)
-        Model.notify_user([record], 'tryton-info', text, user=user.id)
-        if email and user.email:
-            # A header has one line: what users typed may have several
-            subject = next((line for line in text.splitlines()
-                    if line.strip()), text)
-            send_email([user.email], subject, text)
+    users = User.browse(sorted({int(u) for u in users if u} - {author}))
+    texts = notify.tell(users, [record], message_id, **variables)
+    if email:
+        for user, text in zip(users, texts):
+            if user.email:
+                # A header has one line: what users typed may have several
+                subject = next((line for line in text.splitlines()
+                        if line.strip()), text)
+                send_email([user.email], subject, text)
 
 
 def send_email(to, subject, body):

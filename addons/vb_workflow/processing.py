@@ -13,7 +13,6 @@ event (vb.document.event) of the document's timeline.
 """
 import datetime as dt
 
-from sql import Column
 from sql.aggregate import Count
 from sql.conditionals import Coalesce, NullIf
 from sql.functions import CurrentTimestamp

@@ -106,9 +106,6 @@ class BusinessTestCase(unittest.TestCase):
     @with_transaction()
     def test_revocation_and_replacement_sent(self):
         "Issuing a document that revokes or replaces a sent one says so"
-        pool = Pool()
-        Document = pool.get('vb.document')
-        Relation = pool.get('vb.document.relation')
         with running_axis() as axis:
             r = setup_province(axis.url)
             nghe_an = peer(axis.url)
@@ -117,7 +114,7 @@ class BusinessTestCase(unittest.TestCase):
             peer_inbox(nghe_an)
             for kind, subject in [('revoke', "Quyết định thu hồi"),
                     ('replace', "Công văn thay thế")]:
-                document = issue(r, [r['na']], subject=subject,
+                issue(r, [r['na']], subject=subject,
                     relations=[(kind, first, "Sai số liệu")])
                 run_tasks()
                 package, = peer_inbox(nghe_an)
