@@ -309,6 +309,149 @@ def _read_tree(data, limits, cut=None):
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         # Excluded by the prolog check already
         raise _Fallback
+    if len(data) <= limits.max_text_length and not _over_limits(tree, limits):
+        root = _small_nodes(tree, limits, cut)
+        if root is not None:
+            return root
+    return _general_nodes(tree, limits, cut)
+
+
+# (namespace, local name) of the tags met, so that each is split once
+_TAGS = {}
+_TAGS_MAX = 4096
+# XPath tests of the limits that the loop of _small_nodes does not check,
+# by Limits
+_LIMIT_TESTS = {}
+
+
+def _over_limits(tree, limits):
+    """Whether the tree may break the limits on elements, depth or
+    attributes (then every element is checked from Python).
+
+    Evaluated in C: a count of the elements, of all the attributes (when
+    there are no more in the document than one element may have, none has
+    too many) and whether any element lies below the maximum depth."""
+    test = _LIMIT_TESTS.get(limits)
+    if test is None:
+        test = _LIMIT_TESTS[limits] = etree.XPath(
+            f'count(//*) > {limits.max_elements}'
+            f' or count(//@*) > {limits.max_attributes}'
+            ' or boolean(' + '/*' * (limits.max_depth + 1) + ')')
+    return test(tree)
+
+
+def _split_tag(tag):
+    if tag.__class__ is not str:
+        # An entity reference (there is no DTD to declare one)
+        raise _Fallback
+    if tag[0] == '{':
+        namespace, _, name = tag[1:].partition('}')
+    else:
+        name, namespace = tag, ''
+    if len(_TAGS) >= _TAGS_MAX:
+        _TAGS.clear()
+    split = _TAGS[tag] = namespace, name
+    return split
+
+
+class _TreeNode(Node):
+    """A Node read by _small_nodes. Its attributes and, for an element with
+    children, its text (its own text and its children's tails) are read
+    from the libxml2 element when asked for. Without __slots__ it has a
+    __dict__, so that the class attributes below are the defaults of a
+    leaf and making one costs three stores."""
+    children = ()
+    payload = None
+    signatures = 0
+    _index = None
+    # The stripped text of a leaf; None for an element with children
+    _text = None
+
+    def __init__(self, name, namespace, element):
+        self.name = name
+        self.namespace = namespace
+        self.element = element
+
+    @property
+    def attrib(self):
+        items = self.element.items()
+        return dict(items) if items else {}
+
+    @property
+    def text(self):
+        text = self._text
+        if text is not None:
+            return text
+        element = self.element
+        return ((element.text or '')
+            + ''.join([child.tail or '' for child in element])).strip()
+
+
+def _small_nodes(tree, limits, cut):
+    """The Nodes of a tree whose limits are known to hold: its bytes are
+    fewer than the text limit (so no text or attribute can exceed it) and
+    _over_limits found nothing. None for anything unusual (a payload that
+    is not a marker or has children, a marker missing or repeated, too
+    many attachments): _general_nodes then decides.
+
+    Each element costs a proxy, its tag, its text and its parent: what is
+    not needed by every package (attributes, the text of an element with
+    children) is read only when asked for."""
+    payload_name, = PAYLOAD_ELEMENTS
+    tags = _TAGS
+    found = {}
+    signatures = 0
+    root = None
+    # lxml element: its Node (the proxies stay alive in it, so that
+    # getparent() finds them instead of making new ones)
+    seen = {}
+    for element in tree.iter():
+        tag = element.tag
+        namespace, name = tags.get(tag) or _split_tag(tag)
+        node = seen[element] = _TreeNode(name, namespace, element)
+        parent_element = element.getparent()
+        if parent_element is None:
+            root = node
+        else:
+            parent = seen[parent_element]
+            index = parent._index
+            if index is None:
+                # Its first child: the parent's text is read when asked
+                parent._text = None
+                parent.children = [node]
+                parent._index = {name: [node]}
+            else:
+                parent.children.append(node)
+                siblings = index.get(name)
+                if siblings is None:
+                    index[name] = [node]
+                else:
+                    siblings.append(node)
+            if parent.name == payload_name:
+                return None
+        if name == payload_name:
+            marker = element.text
+            if not cut or marker not in cut or marker in found:
+                return None
+            found[marker] = node
+            node._text = ''
+        else:
+            if name == 'Signature' and namespace == DSIG_NS:
+                signatures += 1
+            text = element.text
+            node._text = text.strip() if text else ''
+    if (root.name == payload_name or len(found) != len(cut or ())
+            or len(found) > limits.max_attachments):
+        return None
+    for marker, node in found.items():
+        node.payload = cut[marker]
+    cut.clear()
+    root.signatures = signatures
+    return root
+
+
+def _general_nodes(tree, limits, cut):
+    "The Nodes of a libxml2 tree, every limit checked element by element"
     max_depth = limits.max_depth
     max_elements = limits.max_elements
     max_attributes = limits.max_attributes
