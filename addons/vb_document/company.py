@@ -151,7 +151,10 @@ class Company(metaclass=PoolMeta):
     def on_modification(cls, mode, companies, field_names=None):
         pool = Pool()
         User = pool.get('res.user')
+        Date = pool.get('ir.date')
         super().on_modification(mode, companies, field_names=field_names)
+        if mode == 'delete' or (field_names and 'timezone' in field_names):
+            Date._company_timezone.clear()
         if mode == 'create':
             # System administrators see every agency of the installation
             internal = [c for c in companies if not c.external]

@@ -1,5 +1,8 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
+from zoneinfo import ZoneInfo
+
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -91,6 +94,27 @@ def check_file_size(name, size, limit):
                 'vb_document.msg_file_too_large', name=name,
                 size=round(size / 1024 / 1024, 1),
                 limit=round(limit / 1024 / 1024, 1)))
+
+
+class Date(metaclass=PoolMeta):
+    __name__ = 'ir.date'
+    _company_timezone = Cache('ir.date.company_timezone', context=False)
+
+    @classmethod
+    def today(cls, timezone=None):
+        # company's today() reads the whole agency record (every column
+        # and many-to-one) for its timezone, about 2 ms each time; lists
+        # ask for today in each call (overdue columns and tabs)
+        company_id = Transaction().context.get('company')
+        if timezone is None and company_id is not None and company_id >= 0:
+            name = cls._company_timezone.get(company_id, -1)
+            if name == -1:
+                Company = Pool().get('company.company')
+                name = Company(company_id).timezone
+                cls._company_timezone.set(company_id, name)
+            if name:
+                timezone = ZoneInfo(name)
+        return super().today(timezone=timezone)
 
 
 class Channel(metaclass=PoolMeta):

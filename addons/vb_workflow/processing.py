@@ -186,7 +186,7 @@ class Assignment(SelectionStringsMixin, tree(), ModelSQL, ModelView):
         table = cls.__table__()
         document = Document.__table__()
         user = User.__table__()
-        today = pool.get('ir.date').today()
+        today = pool.get('ir.date').today() if 'overdue' in names else None
         cursor = Transaction().connection.cursor()
         rows = []
         for sub_ids in grouped_slice(
@@ -212,7 +212,7 @@ class Assignment(SelectionStringsMixin, tree(), ModelSQL, ModelView):
                 'arrival_number': number,
                 'issuer_name': issuer,
                 'document_state': processing,
-                'overdue': bool(state in OPEN and deadline
+                'overdue': bool(today and state in OPEN and deadline
                     and deadline < today),
                 }
             for name in names:

@@ -106,6 +106,20 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(external.identifier_code, 'vxp.saas.03')
 
     @with_transaction()
+    def test_today_follows_agency_timezone(self):
+        "Today is the agency's, also after its timezone changed"
+        from zoneinfo import ZoneInfo
+        Date = Pool().get('ir.date')
+        agency = create_agency("UBND tỉnh", '000.00.00.H99', 'UBND')
+        # 25 hours apart: the two dates always differ
+        for name in ['Pacific/Kiritimati', 'Pacific/Pago_Pago']:
+            agency.timezone = name
+            agency.save()
+            with Transaction().set_context(company=agency.id):
+                self.assertEqual(Date.today(),
+                    dt.datetime.now(ZoneInfo(name)).date())
+
+    @with_transaction()
     def test_issue_numbers_and_delivers(self):
         "Issuing numbers per Nghị định 30 and delivers to internal agencies"
         pool = Pool()
