@@ -18,6 +18,7 @@ import itertools
 import mimetypes
 import os
 import re
+import struct
 import zipfile
 import zlib
 
@@ -388,6 +389,94 @@ def _check_zip_directory(archive, field, limits):
     return infos
 
 
+_END_RECORD = struct.Struct('<4s4H2LH')
+_DIRECTORY_RECORD = struct.Struct('<4s4B4HL2L5H2L')
+_DIRECTORY_SIGNATURE = b'PK\x01\x02'
+_END_SIGNATURE = b'PK\x05\x06'
+_ZIP64_LOCATOR_SIGNATURE = b'PK\x06\x07'
+# zipfile.MAX_EXTRACT_VERSION
+_MAX_EXTRACT_VERSION = 63
+
+
+def zip_entries(payload):
+    """[(name, declared size, compressed size)] of a zip's central
+    directory, read with struct, or None when the zip is not of the plain
+    form this reader takes (then zipfile decides, with its own errors).
+
+    The plain form: no archive comment, no zip64 record, nothing before the
+    zip, every directory record whole, extra fields well formed and none of
+    them zip64. For such a zip the names and sizes are those that
+    zipfile.ZipFile lists (tested in tests/test_edxml_parse.py): the names
+    decoded as zipfile does (UTF-8 when flagged, else cp437) and cut at a
+    NUL; a version zipfile does not support is left to zipfile as well.
+    """
+    size = payload.size
+    if size < _END_RECORD.size:
+        return None
+    end = payload.read_range(size - _END_RECORD.size, size)
+    (signature, disk, directory_disk, _, _, directory_size, directory_offset,
+        comment_length) = _END_RECORD.unpack(end)
+    if (signature != _END_SIGNATURE or comment_length
+            or directory_offset + directory_size
+            != size - _END_RECORD.size):
+        return None
+    if size >= _END_RECORD.size + 20 and payload.read_range(
+            size - _END_RECORD.size - 20,
+            size - _END_RECORD.size - 16) == _ZIP64_LOCATOR_SIGNATURE:
+        return None
+    directory = payload.read_range(directory_offset,
+        directory_offset + directory_size)
+    unpack = _DIRECTORY_RECORD.unpack_from
+    record_size = _DIRECTORY_RECORD.size
+    entries = []
+    position = 0
+    while position < directory_size:
+        if directory_size - position < record_size:
+            return None
+        record = unpack(directory, position)
+        if (record[0] != _DIRECTORY_SIGNATURE
+                or record[3] > _MAX_EXTRACT_VERSION):
+            return None
+        flags, compress_size, file_size = record[5], record[10], record[11]
+        name_length, extra_length, comment_length = record[12:15]
+        start = position + record_size
+        position = start + name_length + extra_length + comment_length
+        if position > directory_size:
+            return None
+        extra = directory[start + name_length:start + name_length
+            + extra_length]
+        while len(extra) >= 4:
+            kind, length = struct.unpack_from('<HH', extra)
+            if kind == 1 or length + 4 > len(extra):
+                return None
+            extra = extra[length + 4:]
+        try:
+            name = directory[start:start + name_length].decode(
+                'utf-8' if flags & 0x800 else 'cp437')
+        except UnicodeDecodeError:
+            return None
+        null = name.find('\x00')
+        if null >= 0:
+            name = name[:null]
+        entries.append((name, file_size, compress_size))
+    return entries
+
+
+def _check_entries(entries, field, limits):
+    "The checks of _check_zip_directory on zip_entries' result"
+    if len(entries) > limits.max_zip_entries:
+        raise EdxmlSecurityError('zip_bomb', field=field)
+    total = 0
+    for name, file_size, compress_size in entries:
+        _check_entry_name(name, field)
+        total += file_size
+        if (file_size > _RATIO_FLOOR and file_size
+                > limits.max_zip_ratio * max(compress_size, 1)):
+            raise EdxmlSecurityError('zip_bomb', field=field)
+    if total > limits.max_unzipped_size:
+        raise EdxmlSecurityError('zip_bomb', field=field)
+
+
 def _unwrap(archive, info, field, limits):
     "The single entry of a zip wrapper, read with a bound"
     if info.flag_bits & 0x1:
@@ -446,6 +535,11 @@ def receive(name, wire_type, payload, limits):
             return guess_content_type(name), data
     kind = check_type(name, wire_type, head, tail, payload.size)
     if kind == 'zip':
-        _check_zip_directory(
-            _open_zip(payload.open(), field), field, limits)
+        # A zip (docx, xlsx...) kept as it is: only its directory is read
+        entries = zip_entries(payload)
+        if entries is not None:
+            _check_entries(entries, field, limits)
+        else:
+            _check_zip_directory(
+                _open_zip(payload.open(), field), field, limits)
     return wire_type or guess_content_type(name), payload

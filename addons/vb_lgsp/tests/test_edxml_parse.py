@@ -279,3 +279,61 @@ def test_large_zip_inspected_through_its_directory():
     with pytest.raises(EdxmlSecurityError) as info:
         parse(data)
     assert info.value.code == 'zip_traversal'
+
+
+def _zips():
+    "Zips of the plain form and of others (comment, zip64, extras, junk)"
+    def make(entries, comment=b'', **options):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED,
+                **options) as archive:
+            archive.comment = comment
+            for name, data, extra in entries:
+                info = zipfile.ZipInfo(name, date_time=(2026, 3, 5, 0, 0, 0))
+                info.extra = extra
+                archive.writestr(info, data)
+        return buffer.getvalue()
+    plain = make([('word/document.xml', b'<w/>' * 100, b''),
+            ('tài liệu.xml', b'x', b''), ('a\x00b.txt', b'y', b'')])
+    yield 'docx', docx_bytes()
+    yield 'plain', plain
+    yield 'comment', make([('a.txt', b'x', b'')], comment=b'note')
+    yield 'extra', make([('a.txt', b'x', b'UT\x05\x00\x01\x00\x00\x00\x00')])
+    yield 'corrupt extra', make([('a.txt', b'x', b'UT\x09\x00\x01')])
+    yield 'zip64 extra', make([('a.txt', b'x', b'\x01\x00\x00\x00')])
+    yield 'zip64 locator', (plain[:-22] + b'PK\x06\x07' + b'\x00' * 16
+        + plain[-22:])
+    yield 'prepended', b'MZ' + b'\x00' * 100 + plain
+    yield 'truncated', plain[:-30] + plain[-22:]
+    yield 'bad magic', plain.replace(b'PK\x01\x02', b'PK\x01\x03', 1)
+    yield 'cp437 name', plain.replace(b'document.xml', b'docum\x82nt.xml')
+    yield 'empty', make([])
+    yield 'not a zip', b'PK\x03\x04' + b'\x00' * 30
+    # A version to extract that zipfile does not support
+    record = plain.index(b'PK\x01\x02')
+    yield 'version', plain[:record + 6] + b'\x50' + plain[record + 7:]
+
+
+@pytest.mark.parametrize('name, data', list(_zips()),
+    ids=[name for name, _ in _zips()])
+def test_zip_directory_as_zipfile_reads_it(name, data):
+    """The struct reader of central directories lists what zipfile lists,
+    or leaves the zip to zipfile"""
+    from trytond.modules.vb_lgsp.edxml.attachments import (BytesPayload,
+        zip_entries)
+    entries = zip_entries(BytesPayload(data))
+    if name in ('docx', 'plain', 'extra', 'cp437 name', 'empty'):
+        assert entries is not None
+    else:
+        assert entries is None
+    if entries is None:
+        return
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert entries == [(info.filename, info.file_size, info.compress_size)
+        for info in infos]
+    # Base64 payloads (decoded by ranges) read alike
+    encoded = base64.b64encode(data)
+    sink = Base64Sink('x', 1 << 20)
+    sink.feed(encoded[:7])
+    sink.feed(encoded[7:])
+    assert zip_entries(sink.finish()) == entries

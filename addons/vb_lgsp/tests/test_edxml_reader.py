@@ -264,3 +264,36 @@ def test_payload_pieces_decode_alike():
         + b'</ContentTransferEncoded><ContentTransferEncoded>', 1)
     tree, stream = roads(data)
     assert tree == stream
+
+
+@pytest.mark.parametrize('name, data', list(variants()),
+    ids=[name for name, _ in variants()])
+def test_small_and_general_nodes_alike(name, data, monkeypatch):
+    """The Nodes of a small tree (limits tested in C, attributes and
+    containers' text read when asked for) are those of the element by
+    element loop"""
+    skeleton, cut = reader._cut_payloads(data, DEFAULT_LIMITS)
+    tree = reader.etree.fromstring(skeleton, reader._tree_parser())
+    assert not reader._over_limits(tree, DEFAULT_LIMITS)
+    small = reader._small_nodes(tree, DEFAULT_LIMITS, dict(cut))
+    assert small is not None
+    general = reader._general_nodes(tree, DEFAULT_LIMITS, dict(cut))
+    assert dump(small) == dump(general)
+    # read_xml takes the small road for each of them
+    monkeypatch.setattr(reader, '_general_nodes', None)
+    assert dump(reader.read_xml(data, DEFAULT_LIMITS)) == dump(general)
+
+
+@pytest.mark.parametrize('limits', [Limits(max_elements=50),
+    Limits(max_depth=5), Limits(max_attributes=1),
+    Limits(max_text_length=1000)])
+def test_small_nodes_not_used_near_a_limit(limits, monkeypatch):
+    "A package that may break a limit goes through the general loop"
+    def no_small(*args):
+        raise AssertionError('small road used')
+    monkeypatch.setattr(reader, '_small_nodes', no_small)
+    try:
+        tree = dump(tree_road(VALID, limits))
+    except (reader._Fallback, EdxmlError):
+        return
+    assert tree == dump(reader.read_stream(VALID, limits))
