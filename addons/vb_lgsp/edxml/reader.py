@@ -354,18 +354,30 @@ def _split_tag(tag):
     return split
 
 
+class _ContainerText:
+    """The text of a _TreeNode with children (its own text and its
+    children's tails), read from its element when asked for. A leaf's text
+    is stored in the instance's __dict__, which this non-data descriptor
+    lets win: reading it is a plain attribute access."""
+
+    def __get__(self, node, owner=None):
+        if node is None:
+            return self
+        element = node.element
+        return ((element.text or '')
+            + ''.join([child.tail or '' for child in element])).strip()
+
+
 class _TreeNode(Node):
-    """A Node read by _small_nodes. Its attributes and, for an element with
-    children, its text (its own text and its children's tails) are read
-    from the libxml2 element when asked for. Without __slots__ it has a
-    __dict__, so that the class attributes below are the defaults of a
-    leaf and making one costs three stores."""
+    """A Node read by _small_nodes. Without __slots__ it has a __dict__, so
+    that the class attributes below are the defaults of a leaf and making
+    one costs three stores; its attributes are read from the libxml2
+    element when asked for."""
     children = ()
     payload = None
     signatures = 0
     _index = None
-    # The stripped text of a leaf; None for an element with children
-    _text = None
+    text = _ContainerText()
 
     def __init__(self, name, namespace, element):
         self.name = name
@@ -376,15 +388,6 @@ class _TreeNode(Node):
     def attrib(self):
         items = self.element.items()
         return dict(items) if items else {}
-
-    @property
-    def text(self):
-        text = self._text
-        if text is not None:
-            return text
-        element = self.element
-        return ((element.text or '')
-            + ''.join([child.tail or '' for child in element])).strip()
 
 
 def _small_nodes(tree, limits, cut):
@@ -417,7 +420,7 @@ def _small_nodes(tree, limits, cut):
             index = parent._index
             if index is None:
                 # Its first child: the parent's text is read when asked
-                parent._text = None
+                del parent.text
                 parent.children = [node]
                 parent._index = {name: [node]}
             else:
@@ -434,12 +437,12 @@ def _small_nodes(tree, limits, cut):
             if not cut or marker not in cut or marker in found:
                 return None
             found[marker] = node
-            node._text = ''
+            node.text = ''
         else:
             if name == 'Signature' and namespace == DSIG_NS:
                 signatures += 1
             text = element.text
-            node._text = text.strip() if text else ''
+            node.text = text.strip() if text else ''
     if (root.name == payload_name or len(found) != len(cut or ())
             or len(found) > limits.max_attachments):
         return None
