@@ -319,23 +319,23 @@ def _read_tree(data, limits, cut=None):
 # (namespace, local name) of the tags met, so that each is split once
 _TAGS = {}
 _TAGS_MAX = 4096
-# XPath tests of the limits that the loop of _small_nodes does not check,
-# by Limits
+# XPath tests of the limits that _small_nodes does not check, by Limits
 _LIMIT_TESTS = {}
 
 
 def _over_limits(tree, limits):
-    """Whether the tree may break the limits on elements, depth or
-    attributes (then every element is checked from Python).
+    """Whether the tree may break the limits on depth or attributes (then
+    every element is checked from Python; _small_nodes counts the
+    elements).
 
-    Evaluated in C: a count of the elements, of all the attributes (when
-    there are no more in the document than one element may have, none has
-    too many) and whether any element lies below the maximum depth."""
+    Evaluated in C: a count of all the attributes (when there are no more
+    in the document than one element may have, none has too many) and
+    whether any element lies below the maximum depth."""
     test = _LIMIT_TESTS.get(limits)
     if test is None:
         test = _LIMIT_TESTS[limits] = etree.XPath(
-            f'count(//*) > {limits.max_elements}'
-            f' or count(//@*) > {limits.max_attributes}'
+            'count(descendant-or-self::*/@*)'
+            f' > {limits.max_attributes}'
             ' or boolean(' + '/*' * (limits.max_depth + 1) + ')')
     return test(tree)
 
@@ -444,7 +444,8 @@ def _small_nodes(tree, limits, cut):
             text = element.text
             node.text = text.strip() if text else ''
     if (root.name == payload_name or len(found) != len(cut or ())
-            or len(found) > limits.max_attachments):
+            or len(found) > limits.max_attachments
+            or len(seen) > limits.max_elements):
         return None
     for marker, node in found.items():
         node.payload = cut[marker]
