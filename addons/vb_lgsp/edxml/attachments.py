@@ -85,6 +85,8 @@ _HEAD, _TAIL = 1029, 1024
 _RATIO_FLOOR = 1024 * 1024
 # Below this a payload is decoded whole rather than by ranges
 _SMALL = 256 * 1024
+# Below this a received file is decoded once for all its checks
+_DECODE_ONCE = 4096
 _BASE64_LETTERS = (b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
     b'0123456789+/')
 _WHITESPACE = b' \t\r\n'
@@ -260,6 +262,11 @@ class Base64Payload:
     def _text(self, start, end):
         "Base64 characters [start, end)"
         index = bisect.bisect_right(self.starts, start) - 1
+        offset = self.starts[index]
+        chunk = self.chunks[index]
+        if end - offset <= len(chunk):
+            # Within one piece: a view of it, no copy
+            return chunk[start - offset:end - offset]
         pieces = []
         while start < end and index < len(self.chunks):
             offset = self.starts[index]
@@ -512,6 +519,11 @@ def receive(name, wire_type, payload, limits):
     check_name(name)
     field = name
     ext = extension(name)
+    source = payload
+    if payload.size <= _DECODE_ONCE and not isinstance(payload, BytesPayload):
+        # Decoded once for the checks below, which would otherwise decode
+        # a range each (the result keeps the payload, decoded when read)
+        payload = BytesPayload(payload.decode())
     head, tail = payload.head_tail()
     is_zip = head.startswith(_MAGIC['zip'])
     kind_name = _KIND_BY_EXTENSION.get(ext)
@@ -542,4 +554,4 @@ def receive(name, wire_type, payload, limits):
         else:
             _check_zip_directory(
                 _open_zip(payload.open(), field), field, limits)
-    return wire_type or guess_content_type(name), payload
+    return wire_type or guess_content_type(name), source
