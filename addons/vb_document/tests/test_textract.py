@@ -44,6 +44,41 @@ class TextractTestCase(unittest.TestCase):
         self.assertIn("phê duyệt kế hoạch", result.text)
         self.assertReads(result.text, "cải cách hành chính")
 
+    def test_scan_forms(self):
+        "Scans stored as grey or colour pixels or as a JPEG read alike"
+        from pypdf import PdfReader
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.utils import ImageReader
+        from reportlab.pdfgen import canvas
+
+        from trytond.modules.vb_document.textract.extract import _page_image
+        png = subprocess.run(['pdftoppm', '-r', '200', '-gray', '-png', '-'],
+            input=self.pdf, capture_output=True, check=True).stdout
+        from PIL import Image
+        page = Image.open(io.BytesIO(png))
+        forms = {}
+        for name, image, form in [('grey', page, 'PNG'),
+                ('colour', page.convert('RGB'), 'PNG'),
+                ('jpeg', page.convert('RGB'), 'JPEG')]:
+            encoded = io.BytesIO()
+            image.save(encoded, form)
+            out = io.BytesIO()
+            pdf = canvas.Canvas(out, pagesize=A4)
+            pdf.drawImage(ImageReader(io.BytesIO(encoded.getvalue())), 0, 0,
+                *A4)
+            pdf.showPage()
+            pdf.save()
+            forms[name] = out.getvalue()
+        for name, data in forms.items():
+            with self.subTest(name):
+                image = _page_image(PdfReader(io.BytesIO(data)).pages[0])
+                # Read out of the PDF without pypdf's PNG encoding
+                self.assertTrue(image.startswith(
+                        b'\xff\xd8' if name == 'jpeg' else b'P5\n'))
+                result = extract(data)
+                self.assertEqual(result.method, 'ocr')
+                self.assertIn("phê duyệt kế hoạch", result.text)
+
     def test_image(self):
         "A photographed or scanned image is read by OCR"
         png = subprocess.run(['pdftoppm', '-r', '200', '-png', '-'],

@@ -149,17 +149,58 @@ def _page_image(page):
     rendering the page again costs seconds.
     """
     try:
+        xobjects = page.get('/Resources', {}).get('/XObject', {})
+        xobjects = [x.get_object() for x in xobjects.values()]
+        if len(xobjects) == 1 and xobjects[0].get('/Subtype') == '/Image':
+            raw = _raw_image(xobjects[0])
+            if raw is not None:
+                return raw
+        # pypdf decodes every image of the page (and encodes it again)
         images = list(page.images)
         if len(images) != 1:
             return None
-        image = images[0]
-        data = image.data
+        data = images[0].data
     except Exception:
         # Unusual encodings (JBIG2, CCITT variants) are rendered instead
         return None
     if file_kind(data) is None:
         return None
     return data
+
+
+# PIL modes of the 8-bit colour spaces a scan's pixels are read from
+PIXEL_MODES = {'/DeviceGray': ('L', 1), '/DeviceRGB': ('RGB', 3)}
+
+
+def _raw_image(xobject):
+    """The image XObject as tesseract reads it fastest, or None: a JPEG as
+    it is stored, 8-bit pixels as a grey PGM. pypdf's own ``data``
+    encodes a PNG from the pixels first (0.15 s an A4 page at 200 dpi),
+    which tesseract decodes again; grey pixels also spare tesseract
+    about 5 % against colour ones."""
+    from PIL import Image
+    filters = xobject.get('/Filter')
+    if not isinstance(filters, list):
+        filters = [filters]
+    if filters == ['/DCTDecode']:
+        return xobject.get_data()
+    mode = PIXEL_MODES.get(xobject.get('/ColorSpace'))
+    if (mode is None or xobject.get('/BitsPerComponent') != 8
+            or xobject.get('/SMask') is not None
+            or xobject.get('/Decode') is not None
+            or not set(filters) <= {'/FlateDecode', '/ASCII85Decode',
+                '/ASCIIHexDecode', None}):
+        return None
+    size = int(xobject['/Width']), int(xobject['/Height'])
+    pixels = xobject.get_data()
+    if len(pixels) != size[0] * size[1] * mode[1]:
+        return None
+    image = Image.frombytes(mode[0], size, pixels)
+    if image.mode != 'L':
+        image = image.convert('L')
+    output = io.BytesIO()
+    image.save(output, 'PPM')
+    return output.getvalue()
 
 
 def _render_page(data, number):
