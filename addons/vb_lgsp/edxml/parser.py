@@ -179,8 +179,7 @@ class _PackageReader:
     def text(self, node, name, field, required=False):
         # The field's path is only built for an error (this is called for
         # every field of every package)
-        child = node.first(name) if node is not None else None
-        value = child.text if child is not None else ''
+        value = node.value(name) if node is not None else ''
         if required and not value:
             raise EdxmlFormatError('missing_field', field=f'{field}/{name}')
         return value

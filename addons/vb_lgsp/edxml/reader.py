@@ -108,6 +108,14 @@ class Node:
         children = index.get(name)
         return children[0] if children else None
 
+    def value(self, name):
+        "Text of the first child with this local name, '' without one"
+        index = self._index
+        if index is None:
+            index = self._build_index()
+        children = index.get(name)
+        return children[0].text if children else ''
+
     def attribute(self, name):
         "Value of the attribute with this local name, in any namespace"
         for key, value in self.attrib.items():
