@@ -79,6 +79,26 @@ class TextractTestCase(unittest.TestCase):
                 self.assertEqual(result.method, 'ocr')
                 self.assertIn("phê duyệt kế hoạch", result.text)
 
+    def test_scanned_pages_in_order(self):
+        "The pages of a long scan, read in parallel, keep their order"
+        from pypdf import PdfReader, PdfWriter
+        writer = PdfWriter()
+        subjects = ["Kế hoạch số %s về chuyển đổi số" % n for n in
+            ['một', 'hai', 'ba']]
+        for subject in subjects:
+            page = scanned(render("Ủy ban nhân dân tỉnh", "Kế hoạch",
+                    subject, LINES))
+            writer.append(PdfReader(io.BytesIO(page)))
+        out = io.BytesIO()
+        writer.write(out)
+        result = extract(out.getvalue())
+        self.assertEqual((result.method, result.pages, result.ocr_pages),
+            ('ocr', 3, 3))
+        folded = normalize_vi(' '.join(result.text.split()))
+        positions = [folded.find(normalize_vi(s)) for s in subjects]
+        self.assertNotIn(-1, positions)
+        self.assertEqual(positions, sorted(positions))
+
     def test_image(self):
         "A photographed or scanned image is read by OCR"
         png = subprocess.run(['pdftoppm', '-r', '200', '-png', '-'],

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..vn.pdf import is_pdf
@@ -29,6 +30,11 @@ IMAGE_MAGICS = {
 # One thread per page: a worker per core scales, tesseract's own threads
 # fight over the cores (measured: 2.5× slower on a busy 2-core machine)
 OCR_ENV = dict(os.environ, OMP_THREAD_LIMIT='1')
+# The scanned pages of one file are read by that many tesseract processes
+# at once (VBDH_OCR_PROCESSES, default: the number of cores): a worker
+# busy with a long scan uses the machine, not one core of it
+OCR_PROCESSES = max(int(os.environ.get('VBDH_OCR_PROCESSES', 0))
+    or os.cpu_count() or 1, 1)
 MESSAGES = {
     'corrupt': "Tệp PDF bị hỏng, không đọc được nội dung.",
     'encrypted': "Tệp PDF được bảo vệ bằng mật khẩu hoặc mã hóa, không đọc "
@@ -129,9 +135,17 @@ def _extract_pdf(data, max_ocr_pages):
     if len(scans) > max_ocr_pages:
         raise TextError('too_many_pages', pages=len(scans),
             limit=max_ocr_pages)
-    for index in scans:
-        texts[index] = _ocr_image(
-            _page_image(pages[index]) or _render_page(data, index + 1))
+    def read(index, image):
+        return _ocr_image(image or _render_page(data, index + 1))
+
+    with ThreadPoolExecutor(OCR_PROCESSES) as pool:
+        # A few pages at a time: a page image is megabytes. pypdf is not
+        # thread-safe: images are read out here, tesseract runs in threads
+        for start in range(0, len(scans), OCR_PROCESSES):
+            batch = scans[start:start + OCR_PROCESSES]
+            images = [_page_image(pages[i]) for i in batch]
+            for index, text in zip(batch, pool.map(read, batch, images)):
+                texts[index] = text
     if not scans:
         method = 'text'
     elif len(scans) == len(texts):
