@@ -13,9 +13,11 @@ attachments (peak resident memory above the process's baseline, the input
 included; target ≤ 3× the package size; a bare lxml parse of the same file
 is given for reference).
 
-    .venv/bin/python tests/bench/edxml.py [--quick]
+    .venv/bin/python tests/bench/edxml.py [--quick | --stages]
 
-Prints one JSON object.
+Prints one JSON object; with --stages, the CPU time of each stage of a
+one-page parse instead (cutting the files out, libxml2's tree of the rest,
+the limits' XPath, the Nodes, the fields, the attachments).
 """
 import argparse
 import gc
@@ -170,15 +172,77 @@ def measure_memory(package):
     }
 
 
+def stages(repeat=15, number=200):
+    """CPU time of each stage of parsing the one-page package, each timed
+    alone (best of `repeat` rounds of `number` calls, microseconds)"""
+    from trytond.modules.vb_lgsp.edxml import parser as edxml_parser
+    from trytond.modules.vb_lgsp.edxml import reader
+    from trytond.modules.vb_lgsp.edxml.limits import DEFAULT_LIMITS
+
+    limits = DEFAULT_LIMITS
+    data = build(one_page())
+    bare_parser = etree.XMLParser(resolve_entities=False, no_network=True,
+        huge_tree=True)
+    skeleton, cut = reader._cut_payloads(data, limits)
+    tree = etree.fromstring(skeleton, reader._tree_parser())
+    root = reader._read_tree(skeleton, limits, dict(cut))
+
+    class Fields(edxml_parser._PackageReader):
+        def attachments(self):
+            return []
+
+    def best(function):
+        function()
+        rounds = []
+        for _ in range(repeat):
+            gc.collect()
+            start = time.process_time()
+            for _ in range(number):
+                function()
+            rounds.append((time.process_time() - start) / number)
+        return round(min(rounds) * 1e6, 1)
+
+    def fields():
+        return Fields(root, None, None, limits, False).read()
+
+    def fields_and_attachments():
+        return edxml_parser._PackageReader(root, None, None, limits,
+            False).read()
+    result = {
+        'skeleton_bytes': len(skeleton),
+        'elements': sum(1 for _ in tree.iter()),
+        'bare_lxml_us': best(lambda: etree.fromstring(data, bare_parser)),
+        'cut_us': best(lambda: reader._cut_payloads(data, limits)),
+        'libxml2_tree_us': best(
+            lambda: etree.fromstring(skeleton, reader._tree_parser())),
+        'limits_xpath_us': best(lambda: reader._over_limits(tree, limits)),
+        'nodes_us': best(
+            lambda: reader._small_nodes(tree, limits, dict(cut))),
+        'nodes_element_by_element_us': best(
+            lambda: reader._general_nodes(tree, limits, dict(cut))),
+        'fields_us': best(fields),
+        'fields_and_attachments_us': best(fields_and_attachments),
+        'parse_us': best(lambda: parse(data)),
+    }
+    result['attachments_us'] = round(result['fields_and_attachments_us']
+        - result['fields_us'], 1)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true',
         help='fewer repetitions (a few seconds)')
+    parser.add_argument('--stages', action='store_true',
+        help='only the time of each stage of a one-page parse')
     parser.add_argument('--memory-child', nargs=2, metavar=('FILE', 'MODE'),
         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child(*args.memory_child)
+        return
+    if args.stages:
+        print(json.dumps(stages(), indent=2))
         return
     if args.quick:
         small_rounds, big_rounds = (5, 50), (3, 2)

@@ -438,11 +438,10 @@ def _small_nodes(tree, limits, cut):
                     index[name] = [node]
                 else:
                     siblings.append(node)
-            if parent.name == payload_name:
-                return None
         if name == payload_name:
             marker = element.text
-            if not cut or marker not in cut or marker in found:
+            if (not cut or marker not in cut or marker in found
+                    or len(element)):
                 return None
             found[marker] = node
             node.text = ''
