@@ -17,7 +17,10 @@ the next ``<``, which must be its end tag), checked by the same sink
 straight from the bytes, and replaced by a marker holding a random nonce;
 libxml2 then builds its own tree, in C, of what is left (a few kilobytes,
 with the same options: no DTD, no entity, no network, no huge tree), and
-one pass over it makes the Nodes and applies every limit. Each marker must
+one pass over it makes the Nodes and applies every limit (when the rest is
+smaller than the text limit, one XPath evaluated in C clears the limits on
+attributes and depth and the pass only counts the elements, see
+_small_nodes). Each marker must
 come back as the whole text of a ContentTransferEncoded element, once: a
 cut inside a comment, CDATA section or processing instruction is thus
 detected, and the attachments are exactly what an XML parser reads there.
