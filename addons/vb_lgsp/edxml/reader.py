@@ -330,8 +330,6 @@ def _read_tree(data, limits, cut=None):
 # (namespace, local name) of the tags met, so that each is split once
 _TAGS = {}
 _TAGS_MAX = 4096
-# XPath tests of the limits that _small_nodes does not check, by Limits
-_LIMIT_TESTS = {}
 
 
 def _over_limits(tree, limits):
@@ -342,9 +340,14 @@ def _over_limits(tree, limits):
     Evaluated in C: a count of all the attributes (when there are no more
     in the document than one element may have, none has too many) and
     whether any element lies below the maximum depth."""
-    test = _LIMIT_TESTS.get(limits)
+    # The thread's compiled tests, by Limits (an XPath object serializes
+    # its calls: one per thread, as the parsers)
+    tests = getattr(_local, 'limit_tests', None)
+    if tests is None:
+        tests = _local.limit_tests = {}
+    test = tests.get(limits)
     if test is None:
-        test = _LIMIT_TESTS[limits] = etree.XPath(
+        test = tests[limits] = etree.XPath(
             'count(descendant-or-self::*/@*)'
             f' > {limits.max_attributes}'
             ' or boolean(' + '/*' * (limits.max_depth + 1) + ')')
