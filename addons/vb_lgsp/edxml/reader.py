@@ -444,6 +444,8 @@ def _small_nodes(tree, limits, cut):
                     index[name] = [node]
                 else:
                     siblings.append(node)
+            if name == 'Signature' and namespace == DSIG_NS:
+                signatures += 1
         if name == payload_name:
             marker = element.text
             if (not cut or marker not in cut or marker in found
@@ -452,8 +454,6 @@ def _small_nodes(tree, limits, cut):
             found[marker] = node
             node.text = ''
         else:
-            if name == 'Signature' and namespace == DSIG_NS:
-                signatures += 1
             text = element.text
             node.text = text.strip() if text else ''
     if (root.name == payload_name or len(found) != len(cut or ())

@@ -65,6 +65,8 @@ def variants():
         b'<b>in</b> tail</edXML:Subject>', 1)
     yield 'wrapped base64', VALID.replace(b'<ContentTransferEncoded>',
         b'<ContentTransferEncoded>\n  ', 1)
+    yield 'signature as root', (b'<ds:Signature xmlns:ds="http://www.w3.org'
+        b'/2000/09/xmldsig#"><ds:Signature/></ds:Signature>')
     yield 'xmldsig signature', VALID.replace(b'</edXML:edXMLHeader>',
         b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" '
         b'Id="s"><ds:SignedInfo/></ds:Signature></edXML:edXMLHeader>', 1)
