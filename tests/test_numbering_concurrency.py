@@ -70,3 +70,46 @@ def test_failed_issue_takes_no_number(demo_server, pg_only):
     assert _numbers(admin, snv) == before
     admin.model('vb.document', 'issue', [good], context={'company': snv})
     assert _numbers(admin, snv) == before + [len(before) + 1]
+
+
+def test_issue_waits_for_a_slow_issue(demo_server, pg_only):
+    """An issue behind one that holds the register longer than trytond's
+    restarts wait (about 9 s with retry = 30) takes its turn instead of
+    failing with an error page"""
+    import threading
+    import time
+
+    import psycopg
+
+    import live
+    admin = demo_server.client('admin')
+    ubnd = agency_id(admin, 'UBND')
+    first, second = create_outgoing(admin, ubnd, 2,
+        subject="Quyết định phát hành sau một giao dịch chậm")
+    clerk = demo_server.client('vanthu.ubnd')
+    clerk.model('vb.document', 'issue', [first])  # this year's counter
+    before = _numbers(admin, ubnd)
+    held, hold = threading.Event(), 12
+
+    def slow_issue():
+        # An issue numbering, signing and sealing for 12 s: the counter
+        # rows of the agency's registers locked, then released unchanged
+        with psycopg.connect(live.backend_uri() + demo_server.database) \
+                as conn:
+            conn.execute('SELECT c.id FROM vb_document_register_counter c '
+                'JOIN vb_document_register r ON r.id = c.register '
+                'WHERE r.company = %s FOR UPDATE', (ubnd,))
+            held.set()
+            time.sleep(hold)
+
+    holder = threading.Thread(target=slow_issue)
+    holder.start()
+    try:
+        assert held.wait(30)
+        started = time.monotonic()
+        clerk.model('vb.document', 'issue', [second])
+        waited = time.monotonic() - started
+    finally:
+        holder.join()
+    assert waited >= hold - 1
+    assert _numbers(admin, ubnd) == before + [len(before) + 1]

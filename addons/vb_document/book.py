@@ -8,7 +8,10 @@ register keeps one counter row per year, locked by the issuing
 transaction: a rollback frees nothing and two transactions can never get
 the same number.
 """
+from sql import For, Literal
+
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
@@ -16,6 +19,11 @@ from trytond.transaction import Transaction
 from trytond.pyson import Eval
 
 from .company import current_agency
+from .exceptions import RegisterBusyError
+
+# Seconds an issue waits for the register another issue is numbering in
+LOCK_WAIT = 30
+LOCK_NOT_AVAILABLE = '55P03'  # PostgreSQL's SQLSTATE after lock_timeout
 
 DIRECTIONS = [
     ('incoming', "Incoming"),
@@ -171,9 +179,39 @@ class RegisterCounter(ModelSQL, ModelView):
                 transaction.connection, cls._table, list(ids))
         except backend.DatabaseOperationalError:
             cursor.execute('ROLLBACK TO SAVEPOINT vb_counter_lock')
-            return super().lock(records)
+            if not cls._wait_for_lock(cursor, ids):
+                return super().lock(records)
         cursor.execute('RELEASE SAVEPOINT vb_counter_lock')
         locked.update(ids)
+
+    @classmethod
+    def _wait_for_lock(cls, cursor, ids):
+        """Wait until the issue holding the counters ends; return whether
+        we hold them now (their holder changed nothing).
+
+        The restart takes its locks with NOWAIT and about 9 s of retries
+        in all (trytond's [database] retry): clerks issuing in the same
+        register behind an issue that signs and seals for seconds under
+        load got an error page instead of their number. Queueing on the
+        row lets them take their turn; when the holder committed a number
+        the snapshot is stale and the usual restart follows at once.
+        """
+        table = cls.__table__()
+        cursor.execute('SAVEPOINT vb_counter_wait')
+        cursor.execute("SET LOCAL lock_timeout = '%ds'" % LOCK_WAIT)
+        try:
+            cursor.execute(*table.select(Literal(1),
+                    where=table.id.in_(list(ids)), for_=For('UPDATE')))
+        except backend.DatabaseOperationalError as exception:
+            cursor.execute('ROLLBACK TO SAVEPOINT vb_counter_wait')
+            if getattr(exception, 'sqlstate', None) == LOCK_NOT_AVAILABLE:
+                raise RegisterBusyError(
+                    gettext('vb_document.msg_register_busy')) from exception
+            return False
+        finally:
+            cursor.execute('SET LOCAL lock_timeout TO DEFAULT')
+        cursor.execute('RELEASE SAVEPOINT vb_counter_wait')
+        return True
 
     @classmethod
     def get(cls, register, year):

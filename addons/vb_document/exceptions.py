@@ -16,6 +16,10 @@ class DocumentStateError(UserError):
     pass
 
 
+class RegisterBusyError(UserError):
+    pass
+
+
 class DocumentValidationError(ValidationError):
     pass
 
