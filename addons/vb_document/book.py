@@ -15,7 +15,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 from trytond.pyson import Eval
 
 from .company import current_agency
@@ -24,6 +24,11 @@ from .exceptions import RegisterBusyError
 # Seconds an issue waits for the register another issue is numbering in
 LOCK_WAIT = 30
 LOCK_NOT_AVAILABLE = '55P03'  # PostgreSQL's SQLSTATE after lock_timeout
+
+
+class RestartError(TransactionError):
+    "Start the call again on a fresh snapshot (trytond's dispatcher does)"
+
 
 DIRECTIONS = [
     ('incoming', "Incoming"),
@@ -180,7 +185,12 @@ class RegisterCounter(ModelSQL, ModelView):
         except backend.DatabaseOperationalError:
             cursor.execute('ROLLBACK TO SAVEPOINT vb_counter_lock')
             if not cls._wait_for_lock(cursor, ids):
-                return super().lock(records)
+                # A number was taken after our snapshot: the call starts
+                # again on a fresh one and comes back here. Not trytond's
+                # restart with the lock taken first: that one retries
+                # NOWAIT for about 9 s in all, which a queue of clerks
+                # behind issues that sign for seconds outlasts.
+                raise RestartError()
         cursor.execute('RELEASE SAVEPOINT vb_counter_lock')
         locked.update(ids)
 
@@ -189,12 +199,9 @@ class RegisterCounter(ModelSQL, ModelView):
         """Wait until the issue holding the counters ends; return whether
         we hold them now (their holder changed nothing).
 
-        The restart takes its locks with NOWAIT and about 9 s of retries
-        in all (trytond's [database] retry): clerks issuing in the same
-        register behind an issue that signs and seals for seconds under
-        load got an error page instead of their number. Queueing on the
-        row lets them take their turn; when the holder committed a number
-        the snapshot is stale and the usual restart follows at once.
+        Clerks issuing in the same register behind an issue that signs
+        and seals for seconds under load queue on the row and take their
+        turn, instead of polling it and getting an error page.
         """
         table = cls.__table__()
         cursor.execute('SAVEPOINT vb_counter_wait')
