@@ -37,6 +37,7 @@ from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from . import auditchain
 from .exceptions import AuditError
+from .locking import lock_rows
 
 ACTIONS = [
     ('create', "Created"),
@@ -547,17 +548,7 @@ class AuditChain(ModelSQL, ModelView):
             cursor.execute(*table.update([table.last_sequence],
                     [table.last_sequence], where=table.id == head_id))
             return
-        cursor.execute('SAVEPOINT vb_audit_lock')
-        try:
-            transaction.database.lock_records(
-                transaction.connection, cls._table, [head_id])
-        except backend.DatabaseOperationalError:
-            # Moved after our snapshot or held by another transaction
-            cursor.execute('ROLLBACK TO SAVEPOINT vb_audit_lock')
-            cls.lock([cls(head_id)])
-            return
-        cursor.execute('RELEASE SAVEPOINT vb_audit_lock')
-        transaction._locked_records[cls._table].add(head_id)
+        lock_rows(cls._table, [head_id], 'vb_document.msg_audit_busy')
 
     @classmethod
     def advance(cls, head, new_head):

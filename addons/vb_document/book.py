@@ -8,27 +8,15 @@ register keeps one counter row per year, locked by the issuing
 transaction: a rollback frees nothing and two transactions can never get
 the same number.
 """
-from sql import For, Literal
-
 from trytond import backend
-from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 from trytond.pyson import Eval
 
 from .company import current_agency
-from .exceptions import RegisterBusyError
-
-# Seconds an issue waits for the register another issue is numbering in
-LOCK_WAIT = 30
-LOCK_NOT_AVAILABLE = '55P03'  # PostgreSQL's SQLSTATE after lock_timeout
-
-
-class RestartError(TransactionError):
-    "Start the call again on a fresh snapshot (trytond's dispatcher does)"
-
+from .locking import lock_rows
 
 DIRECTIONS = [
     ('incoming', "Incoming"),
@@ -158,67 +146,13 @@ class RegisterCounter(ModelSQL, ModelView):
 
     @classmethod
     def lock(cls, records=None):
-        """Lock the counters, restarting the call only when needed.
-
-        Tryton restarts a call the first time it asks for a row lock, so
-        that the REPEATABLE READ snapshot is taken after the lock. When no
-        other transaction changed the rows since our snapshot, taking
-        FOR UPDATE NOWAIT in place is as safe: PostgreSQL refuses it with
-        a serialization failure if a change was committed after our
-        snapshot, and NOWAIT refuses while one is in flight; then the
-        usual restart follows. Most issues do not compete for a register,
-        and this spares them the restart (half of their cost).
-        """
+        "Lock the counters, waiting for our turn (see locking.py)"
         transaction = Transaction()
         if records is None or backend.name != 'postgresql':
             return super().lock(records)
         created = set(transaction.create_records[cls.__name__])
-        locked = transaction._locked_records[cls._table]
-        ids = {int(r) for r in records} - created - locked
-        if not ids or cls._table in transaction._locked_tables:
-            return
-        cursor = transaction.connection.cursor()
-        cursor.execute('SAVEPOINT vb_counter_lock')
-        try:
-            transaction.database.lock_records(
-                transaction.connection, cls._table, list(ids))
-        except backend.DatabaseOperationalError:
-            cursor.execute('ROLLBACK TO SAVEPOINT vb_counter_lock')
-            if not cls._wait_for_lock(cursor, ids):
-                # A number was taken after our snapshot: the call starts
-                # again on a fresh one and comes back here. Not trytond's
-                # restart with the lock taken first: that one retries
-                # NOWAIT for about 9 s in all, which a queue of clerks
-                # behind issues that sign for seconds outlasts.
-                raise RestartError()
-        cursor.execute('RELEASE SAVEPOINT vb_counter_lock')
-        locked.update(ids)
-
-    @classmethod
-    def _wait_for_lock(cls, cursor, ids):
-        """Wait until the issue holding the counters ends; return whether
-        we hold them now (their holder changed nothing).
-
-        Clerks issuing in the same register behind an issue that signs
-        and seals for seconds under load queue on the row and take their
-        turn, instead of polling it and getting an error page.
-        """
-        table = cls.__table__()
-        cursor.execute('SAVEPOINT vb_counter_wait')
-        cursor.execute("SET LOCAL lock_timeout = '%ds'" % LOCK_WAIT)
-        try:
-            cursor.execute(*table.select(Literal(1),
-                    where=table.id.in_(list(ids)), for_=For('UPDATE')))
-        except backend.DatabaseOperationalError as exception:
-            cursor.execute('ROLLBACK TO SAVEPOINT vb_counter_wait')
-            if getattr(exception, 'sqlstate', None) == LOCK_NOT_AVAILABLE:
-                raise RegisterBusyError(
-                    gettext('vb_document.msg_register_busy')) from exception
-            return False
-        finally:
-            cursor.execute('SET LOCAL lock_timeout TO DEFAULT')
-        cursor.execute('RELEASE SAVEPOINT vb_counter_wait')
-        return True
+        lock_rows(cls._table, {int(r) for r in records} - created,
+            'vb_document.msg_register_busy')
 
     @classmethod
     def get(cls, register, year):

@@ -16,10 +16,6 @@ class DocumentStateError(UserError):
     pass
 
 
-class RegisterBusyError(UserError):
-    pass
-
-
 class DocumentValidationError(ValidationError):
     pass
 
