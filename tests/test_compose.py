@@ -171,8 +171,9 @@ def test_commands(services):
     assert web[web.index('--workers') + 1] == '4'
     database = ['-c', f'{CONFIG_MOUNT}/trytond-postgresql.conf', '-d', 'vbdh']
     assert command(services['cron'])[1:] == database
-    # Retries scheduled by the LGSP outbox are picked up within 5 s
-    assert command(services['worker'])[1:] == database + ['-t', '5']
+    # Retries scheduled by the LGSP outbox are picked up within 5 s; a
+    # task failing at commit is logged (INFO)
+    assert command(services['worker'])[1:] == database + ['-t', '5', '-vv']
 
 
 def test_web_port_on_loopback(services):
