@@ -53,8 +53,8 @@ def ten_megabytes():
         description='Văn bản chính')])
 
 
-def timed(function, repeat, number):
-    """Median seconds per call over `repeat` rounds of `number` calls.
+def rounds_of(function, repeat, number):
+    """Seconds per call of each of `repeat` rounds of `number` calls.
 
     CPU time of this process, not wall time: on a shared machine the time
     spent waiting for a processor is not the parser's, and the ratios to
@@ -67,7 +67,12 @@ def timed(function, repeat, number):
         for _ in range(number):
             function()
         rounds.append((time.process_time() - start) / number)
-    return statistics.median(rounds)
+    return rounds
+
+
+def timed(function, repeat, number):
+    "Median seconds per call over `repeat` rounds of `number` calls"
+    return statistics.median(rounds_of(function, repeat, number))
 
 
 def measure(package, repeat, number):
@@ -192,15 +197,7 @@ def stages(repeat=15, number=200):
             return []
 
     def best(function):
-        function()
-        rounds = []
-        for _ in range(repeat):
-            gc.collect()
-            start = time.process_time()
-            for _ in range(number):
-                function()
-            rounds.append((time.process_time() - start) / number)
-        return round(min(rounds) * 1e6, 1)
+        return round(min(rounds_of(function, repeat, number)) * 1e6, 1)
 
     def fields():
         return Fields(root, None, None, limits, False).read()
