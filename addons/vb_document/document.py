@@ -399,14 +399,20 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_rec_name(cls, documents, name):
-        # One query for the two columns: lists of assignments, tasks and
-        # recipients show the names of many documents, and loading the
-        # documents themselves would read every column
+        return cls.names_of([d.id for d in documents])
+
+    @classmethod
+    def names_of(cls, ids):
+        """{id: name} of the documents ids, as rec_name.
+
+        One query for the two columns: lists of assignments, tasks and
+        recipients show the names of many documents, and loading the
+        documents themselves would read every column (browsing them costs
+        the square of their number in trytond's checks of the ids)."""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         names = {}
-        for sub_ids in grouped_slice(
-                [d.id for d in documents], backend.MAX_QUERY_PARAMS):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     table.id, table.number_notation, table.subject,
                     where=reduce_ids(table.id, sub_ids)))

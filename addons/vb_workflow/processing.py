@@ -166,8 +166,7 @@ class Assignment(SelectionStringsMixin, tree(), ModelSQL, ModelView):
     def get_rec_name(cls, assignments, name):
         values = cls.get_list_fields(assignments, ['handler', 'document'])
         Document = Pool().get('vb.document')
-        documents = Document.get_rec_name(
-            Document.browse(set(values['document'].values())), 'rec_name')
+        documents = Document.names_of(list(set(values['document'].values())))
         return {i: '%s: %s' % (handler, documents[values['document'][i]])
             for i, handler in values['handler'].items()}
 
