@@ -704,6 +704,15 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
         """
         pass
 
+    def _finish_new_main_file(self, attachment):
+        """Hook: attachment is a main file given after issuing, e.g. the
+        corrected version an update carries; make it final as the issue
+        makes the main file final before it is sent.
+
+        vb_signature applies the organisation's signature to it.
+        """
+        pass
+
     @classmethod
     @ModelView.button
     @strict_transition('cancelled')

@@ -435,8 +435,11 @@ class Document(metaclass=PoolMeta):
         """Correct the information of sent documents and send the update.
 
         values: new values of UPDATE_FIELDS (urgency as an id); main_file:
-        (name, bytes) of a new main file. The update goes as BussinessDocType
-        2 to every recipient line the document was sent to electronically.
+        (name, bytes) of a new main file, made final as at the issue
+        (`_finish_new_main_file`: with vb_signature, the agency's signature
+        when the competent person signed it). The update goes as
+        BussinessDocType 2 to every recipient line the document was sent to
+        electronically.
         """
         pool = Pool()
         Update = pool.get('vb.lgsp.update')
@@ -475,12 +478,15 @@ class Document(metaclass=PoolMeta):
                         if f.document_role == 'main']
                     # The file sent before is kept, out of the document
                     Attachment_.write(mains, {'document_role': None})
-                    Attachment_.create([{
+                    main, = Attachment_.create([{
                                 'resource': str(document),
                                 'name': main_file[0],
                                 'data': main_file[1],
                                 'document_role': 'main',
                                 }])
+                    # Final as an issued main file (vb_signature seals it)
+                    # before the package reads it
+                    document._finish_new_main_file(main)
                 update, = Update.create([{
                             'document': document.id,
                             'direction': 'out',

@@ -7,7 +7,9 @@ PDF ("Ký số", sign.py, or remotely, request.py); when the clerk issues, the
 number and date are written into the signed file and the agency's
 organization signature is applied in the same revision (`_finish_files`,
 called by vb.document.issue between numbering and delivery); annexes in PDF
-get the invisible organization signature with the 10 pt text.
+get the invisible organization signature with the 10 pt text. A main file
+given after issuing (the corrected file of a vb_lgsp update) is sealed the
+same way (`_finish_new_main_file`).
 
 Incoming (Điều 21.2): a document received electronically is checked before
 the clerk can register it; per the agency's policy (default: refuse) the
@@ -24,7 +26,7 @@ from trytond.transaction import Transaction, without_check_access
 from . import pades
 from .exceptions import (
     InvalidSignatureError, InvalidSignatureWarning, SigningError)
-from .pades.layout import FIELD_LEADER
+from .pades.layout import FIELD_LEADER, FIELD_ORGANIZATION
 from .pades.pdfio import open_writer
 from .pades.signing import field_state
 from .verification import FILE_STATUSES
@@ -41,8 +43,17 @@ def _signing_error(error):
 
 def leader_signed(data):
     "Whether the competent person's field of the PDF is signed"
+    return _field_filled(data, FIELD_LEADER)
+
+
+def organization_signed(data):
+    "Whether the organization's field of the PDF is signed"
+    return _field_filled(data, FIELD_ORGANIZATION)
+
+
+def _field_filled(data, name):
     try:
-        return field_state(open_writer(data), FIELD_LEADER) == 'filled'
+        return field_state(open_writer(data), name) == 'filled'
     except pades.SignatureError:
         return False
 
@@ -238,8 +249,6 @@ class Document(metaclass=PoolMeta):
 
     @classmethod
     def _finish_files(cls, documents):
-        pool = Pool()
-        Certificate = pool.get('vb.signature.certificate')
         super()._finish_files(documents)
         files = cls._files_by_document(documents)
         sealed = []
@@ -248,45 +257,70 @@ class Document(metaclass=PoolMeta):
                 if f.document_role == 'main']
             if not mains:
                 continue
-            data = bytes(mains[0].data)
-            if not leader_signed(data):
-                if pades.has_reservation(data):
-                    raise SigningError(gettext(
-                            'vb_signature.msg_issue_not_signed',
-                            document=document.rec_name))
-                # Signed on paper and scanned: nothing to seal
-                continue
-            certificate = Certificate.of_agency(document.company)
-            if not certificate:
-                raise SigningError(gettext(
-                        'vb_signature.msg_issue_no_certificate',
-                        agency=document.company.rec_name))
-            results = []
-            with certificate.signer() as signer:
-                try:
-                    results.append((mains[0], pades.seal(data, signer,
-                                certificate.appearance(),
-                                number=document.register_number,
-                                date=document.issued_date,
-                                tsa=document.company.tsa_url or None)))
-                    for annex in files[document.id]:
-                        if annex.document_role != 'annex' or not (
-                                annex.data and bytes(annex.data).startswith(
-                                    b'%PDF')):
-                            continue
-                        results.append((annex, pades.seal_annex(
-                                    bytes(annex.data), signer,
-                                    document.number_notation,
-                                    tsa=document.company.tsa_url or None)))
-                except pades.SignatureError as error:
-                    raise _signing_error(error)
-            for attachment, signed in results:
-                document.store_signed(attachment, signed, 'organization',
-                    certificate)
-            sealed.append(document)
+            annexes = [f for f in files[document.id]
+                if f.document_role == 'annex'
+                and f.data and bytes(f.data).startswith(b'%PDF')]
+            if document._seal(mains[0], annexes,
+                    'vb_signature.msg_issue_not_signed'):
+                sealed.append(document)
         if sealed:
             with without_check_access():
                 cls.write(sealed, {'sealed_at': dt.datetime.now()})
+
+    def _finish_new_main_file(self, attachment):
+        super()._finish_new_main_file(attachment)
+        # A draft's main file is sealed when the draft is issued
+        if self.direction != 'outgoing' or self.state != 'issued':
+            return
+        # Sealed by the agency before it was given: kept as it is (its
+        # signatures are checked as any file's)
+        if organization_signed(bytes(attachment.data)):
+            return
+        # The annexes sent before keep the signature they got at the issue
+        if self._seal(attachment, (), 'vb_signature.msg_new_main_not_signed'):
+            with without_check_access():
+                self.__class__.write([self], {'sealed_at': dt.datetime.now()})
+
+    def _seal(self, main, annexes, not_signed):
+        """Apply the agency's organization signature to the main file, with
+        the number and date of the document in the same revision, and the
+        invisible one with the 10 pt text to the PDF annexes.
+
+        Return whether the main file was sealed: a main file without the
+        competent person's signature nor reserved fields (signed on paper
+        and scanned) is left as it is; one with reserved fields is refused
+        with the message not_signed.
+        """
+        Certificate = Pool().get('vb.signature.certificate')
+        data = bytes(main.data)
+        if not leader_signed(data):
+            if pades.has_reservation(data):
+                raise SigningError(gettext(not_signed,
+                        document=self.rec_name))
+            # Signed on paper and scanned: nothing to seal
+            return False
+        certificate = Certificate.of_agency(self.company)
+        if not certificate:
+            raise SigningError(gettext(
+                    'vb_signature.msg_issue_no_certificate',
+                    agency=self.company.rec_name))
+        tsa = self.company.tsa_url or None
+        results = []
+        with certificate.signer() as signer:
+            try:
+                results.append((main, pades.seal(data, signer,
+                            certificate.appearance(),
+                            number=self.register_number,
+                            date=self.issued_date, tsa=tsa)))
+                for annex in annexes:
+                    results.append((annex, pades.seal_annex(
+                                bytes(annex.data), signer,
+                                self.number_notation, tsa=tsa)))
+            except pades.SignatureError as error:
+                raise _signing_error(error)
+        for attachment, signed in results:
+            self.store_signed(attachment, signed, 'organization', certificate)
+        return True
 
     # Incoming: the gate on receipt ------------------------------------------
 

@@ -1,17 +1,24 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
-"""With vb_signature: the agency's packages are signed (XMLDSig)"""
+"""With vb_signature: the agency's packages are signed (XMLDSig), the
+corrected main file of an update is sealed (PAdES)"""
+import hashlib
 import shutil
 import tempfile
 import unittest
 
-from trytond.modules.vb_signature.pades.testpki import PASSWORD, TestPKI
+from trytond.modules.vb_document.tests import minimal_pdf
+from trytond.modules.vb_lgsp.edxml import BusinessKind
+from trytond.modules.vb_signature import pades
+from trytond.modules.vb_signature.document import organization_signed
+from trytond.modules.vb_signature.pades.testpki import (
+    PASSWORD, PKIServer, TestPKI)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
 from .axis_fixtures import running_axis
 from .exchange_tools import (
-    issue, peer, peer_inbox, run_tasks, setup_province)
+    acting, issue, peer, peer_inbox, run_tasks, setup_province)
 
 
 class SignedPackageTestCase(unittest.TestCase):
@@ -24,15 +31,33 @@ class SignedPackageTestCase(unittest.TestCase):
         activate_module(['vb_reports', 'vb_workflow', 'vb_lgsp',
                 'vb_signature'])
         cls.directory = tempfile.mkdtemp()
-        cls.pki = TestPKI('http://127.0.0.1:9', cls.directory)
+        # Served on 127.0.0.1: the PAdES checks fetch revocation data
+        cls.server = PKIServer().start()
+        cls.pki = cls.server.attach(TestPKI(cls.server.url, cls.directory))
 
     @classmethod
     def tearDownClass(cls):
+        cls.server.stop()
         shutil.rmtree(cls.directory, ignore_errors=True)
+
+    def _organisation_certificate(self, agency):
+        Certificate = Pool().get('vb.signature.certificate')
+        Certificate.create([{'owner': 'organization',
+                    'company': agency.id, 'user': None,
+                    'method': 'pkcs12', 'pkcs12': self.pki.pkcs12('org'),
+                    'secret': PASSWORD.decode(),
+                    'image': TestPKI.seal_png()}])
+
+    def _leader_signed(self, text):
+        "A PDF with the reserved fields, signed by the competent person"
+        data = minimal_pdf(text)
+        data = pades.reserve_fields(data, pades.standard_reservation(data))
+        with self.pki.signer('leader') as signer:
+            return pades.sign_leader(data, signer,
+                pades.Appearance(image=TestPKI.signature_png()))
 
     @with_transaction()
     def test_document_and_status_signed(self):
-        Certificate = Pool().get('vb.signature.certificate')
         with running_axis() as axis:
             r = setup_province(axis.url)
             nghe_an = peer(axis.url)
@@ -40,11 +65,7 @@ class SignedPackageTestCase(unittest.TestCase):
             run_tasks()
             package, = peer_inbox(nghe_an)
             self.assertIsNone(package.signature)
-            Certificate.create([{'owner': 'organization',
-                        'company': r['ubnd'].id, 'user': None,
-                        'method': 'pkcs12', 'pkcs12': self.pki.pkcs12('org'),
-                        'secret': PASSWORD.decode(),
-                        'image': TestPKI.seal_png()}])
+            self._organisation_certificate(r['ubnd'])
             issue(r, [r['na']], subject="Sau khi có chứng thư")
             run_tasks()
             package, = peer_inbox(nghe_an)
@@ -52,3 +73,45 @@ class SignedPackageTestCase(unittest.TestCase):
             self.assertIn("Ủy ban nhân dân tỉnh Thử Nghiệm",
                 package.signature.subject)
             self.assertTrue(unsigned.lgsp_document_id)
+
+    @with_transaction()
+    def test_update_main_file_sealed(self):
+        "The corrected main file of an update goes sealed, as the issued one"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment = pool.get('ir.attachment')
+        Report = pool.get('vb.signature.report')
+        Trust = pool.get('vb.signature.trust')
+        Trust.create([{'certificate': self.pki.der('root'), 'kind': 'root'}])
+        with running_axis() as axis:
+            r = setup_province(axis.url)
+            nghe_an = peer(axis.url)
+            self._organisation_certificate(r['ubnd'])
+            document = issue(r, [r['na']], files=[('cong-van.pdf',
+                        self._leader_signed('Cong van'), 'main')])
+            run_tasks()
+            package, = peer_inbox(nghe_an)
+            self.assertEqual(len(package.attachments), 1)
+            corrected = self._leader_signed('Cong van da sua')
+            with acting(r['clerk']):
+                Document.send_lgsp_update([document], {},
+                    "Sửa lỗi chính tả trong văn bản",
+                    ('cong-van-sua.pdf', corrected))
+            run_tasks()
+            package, = peer_inbox(nghe_an)
+            self.assertEqual(package.kind, BusinessKind.UPDATE)
+            sent, = package.attachments
+            main, = [f for f in Document(document.id).files
+                if f.document_role == 'main']
+            self.assertEqual(main.name, 'cong-van-sua.pdf')
+            # The package carries the sealed file, not the one given
+            self.assertTrue(organization_signed(sent.data))
+            self.assertEqual(hashlib.sha256(sent.data).hexdigest(),
+                hashlib.sha256(main.data).hexdigest())
+            # Read again: the check writes its result in SQL
+            values, = Attachment.read([main.id],
+                ['signature_status', 'signature_report'])
+            self.assertEqual(values['signature_status'], 'valid')
+            self.assertEqual(sorted((s.kind, s.status)
+                    for s in Report(values['signature_report']).signatures),
+                [('leader', 'valid'), ('organization', 'valid')])

@@ -5,6 +5,7 @@ on a PKCS#11 token, secrets outside the database, expiry warnings"""
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -14,7 +15,7 @@ import unittest
 from trytond.config import config
 from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff, minimal_pdf)
-from trytond.modules.vb_signature import secret
+from trytond.modules.vb_signature import pades, secret
 from trytond.modules.vb_signature.client import sign_attributes
 from trytond.modules.vb_signature.exceptions import SigningError
 from trytond.modules.vb_signature.request import RemoteSigner
@@ -135,6 +136,106 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
         self.assertEqual(sorted((s.kind, s.status)
                 for s in draft.signature_lines),
             [('leader', 'valid'), ('organization', 'valid')])
+
+    def _issued(self, r, certificate):
+        "A draft signed by the signer and issued: numbered and sealed"
+        Document = Pool().get('vb.document')
+        draft = self._draft(r)
+        with as_user(r['leader'], check_access=False):
+            Document.sign_as_leader([draft], certificate, PASSWORD.decode())
+        with as_user(r['clerk'], check_access=False):
+            Document.issue([Document(draft.id)])
+        return Document(draft.id)
+
+    def _give_main_file(self, document, data):
+        """A corrected main file given to the issued document, as vb_lgsp's
+        update does, then the hook"""
+        Attachment = Pool().get('ir.attachment')
+        Attachment.write([f for f in document.files
+                if f.document_role == 'main'], {'document_role': None})
+        main, = Attachment.create([{'name': 'ban-sua.pdf', 'data': data,
+                    'document_role': 'main', 'resource': str(document)}])
+        document._finish_new_main_file(main)
+        return Attachment(main.id)
+
+    @with_transaction()
+    def test_new_main_file_sealed(self):
+        "A corrected main file the signer signed is sealed as at the issue"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment = pool.get('ir.attachment')
+        Report = pool.get('vb.signature.report')
+        Audit = pool.get('vb.document.audit')
+        r = self._setup()
+        certificate = self._personal(r)
+        document = self._issued(r, certificate)
+        old_main, = [f for f in document.files if f.document_role == 'main']
+        old_data, sealed_at = bytes(old_main.data), document.sealed_at
+        corrected = minimal_pdf('Ban da sua')
+        corrected = pades.reserve_fields(corrected,
+            pades.standard_reservation(corrected))
+        with certificate.signer(PASSWORD.decode()) as signer:
+            corrected = pades.sign_leader(corrected, signer,
+                certificate.appearance())
+        main = self._give_main_file(document, corrected)
+        self.assertNotEqual(bytes(main.data), corrected)
+        # Read again: the check writes its result in SQL
+        values, = Attachment.read([main.id],
+            ['signature_status', 'signature_report'])
+        self.assertEqual(values['signature_status'], 'valid')
+        self.assertEqual(sorted((s.kind, s.status)
+                for s in Report(values['signature_report']).signatures),
+            [('leader', 'valid'), ('organization', 'valid')])
+        self.assertGreaterEqual(Document(document.id).sealed_at, sealed_at)
+        # Logged as the organization's signature of that file
+        entry, = Audit.search([('action', '=', 'sign')],
+            order=[('sequence', 'DESC')], limit=1)
+        details = json.loads(entry.details)
+        self.assertEqual((details['file'], details['role']),
+            ('ban-sua.pdf', 'organization'))
+        # The file sent before is kept as it was
+        self.assertEqual(bytes(type(old_main)(old_main.id).data), old_data)
+        # A file the agency sealed already is kept as it is
+        signed = Audit.search([('action', '=', 'sign')], count=True)
+        sealed = bytes(main.data)
+        self.assertEqual(bytes(self._give_main_file(document, sealed).data),
+            sealed)
+        self.assertEqual(Audit.search([('action', '=', 'sign')], count=True),
+            signed)
+
+    @with_transaction()
+    def test_new_main_file_not_signed(self):
+        "A corrected draft the signer did not sign is refused, unchanged"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment = pool.get('ir.attachment')
+        Audit = pool.get('vb.document.audit')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        r = self._setup()
+        certificate = self._personal(r)
+        document = self._issued(r, certificate)
+        sealed_at = document.sealed_at
+        draft = minimal_pdf('Ban da sua')
+        draft = pades.reserve_fields(draft, pades.standard_reservation(draft))
+        signed = Audit.search([('action', '=', 'sign')], count=True)
+        lang, = Lang.search([('code', '=', 'vi')])
+        lang.translatable = True
+        lang.save()
+        Translation.translation_import('vi', 'vb_signature', [os.path.join(
+                    os.path.dirname(__file__), '..', 'locale', 'vi.po')])
+        with Transaction().set_context(language='vi'), \
+                self.assertRaises(SigningError) as error:
+            self._give_main_file(document, draft)
+        self.assertEqual(error.exception.message,
+            f"Tệp văn bản chính mới của “{document.rec_name}” chưa được "
+            "người có thẩm quyền ký số: chưa thể gửi.")
+        main, = Attachment.search([('resource', '=', str(document)),
+                ('document_role', '=', 'main')])
+        self.assertEqual(bytes(main.data), draft)
+        self.assertEqual(Document(document.id).sealed_at, sealed_at)
+        self.assertEqual(Audit.search([('action', '=', 'sign')], count=True),
+            signed)
 
     @with_transaction()
     def test_signer_without_certificate_approves_on_paper(self):
