@@ -12,8 +12,6 @@ message and change nothing.
 import base64
 import datetime as dt
 import subprocess
-import sys
-import urllib.request
 import json
 
 import pytest
