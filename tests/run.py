@@ -123,6 +123,14 @@ def _owner_alive(name):
     return True
 
 
+def drop_database(uri, name):
+    import psycopg
+    with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
+        conn.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
+            'WHERE datname = %s', (name,))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def drop_stale_templates(uri, key):
     """trytond's DB_CACHE keys templates by module names only: drop them
     when the code changed, or tests would run on an old schema."""
@@ -137,10 +145,7 @@ def drop_stale_templates(uri, key):
         for name in names:
             if _owner_alive(name):
                 continue  # a parallel run's database: not stale, just busy
-            conn.execute(
-                'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
-                'WHERE datname = %s', (name,))
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            drop_database(uri, name)
     shutil.rmtree(VAR / 'live' / 'db', ignore_errors=True)
     stamp.write_text(key)
 
@@ -169,6 +174,9 @@ def main():
         suffix = os.environ.get('VBDH_DB_SUFFIX', '')
         env.update(DB_CACHE=str(cache),
             DB_NAME=f'test_vbdh_{key}{suffix}')
+        # A test database an interrupted run left behind would make the
+        # first test that restores its template fail (DuplicateDatabase)
+        drop_database(uri, env['DB_NAME'])
     else:
         banner("KHÔNG CÓ POSTGRESQL: chạy kiểm thử trên SQLite.",
             "NO POSTGRESQL AVAILABLE: FALLING BACK TO SQLITE.",
