@@ -66,6 +66,8 @@ CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 WEB_WORKERS = 4
 # Clerks of A issuing at the same time (each one RPC per document)
 ISSUERS = int(os.environ.get('VBDH_BENCH_EXCHANGE_ISSUERS', 4))
+# trytond-worker's processes (default: one per core, as docker-compose.yml)
+WORKER_PROCESSES = int(os.environ.get('VBDH_BENCH_WORKER_PROCESSES', 0))
 
 
 class Province(exchange.Province):
@@ -83,9 +85,12 @@ class Province(exchange.Province):
 
     def start_worker(self):
         log = open(live.VAR / f'{self.database}.worker.log', 'a')
+        processes = (['-n', str(WORKER_PROCESSES)] if WORKER_PROCESSES
+            else [])
         self.worker = exchange.subprocess.Popen([
                 str(live.BIN / 'trytond-worker'), '-c',
-                str(self.server.config), '-d', self.database, '-t', '5'],
+                str(self.server.config), '-d', self.database, '-t', '5',
+                *processes],
             env=live._env(), stdout=log, stderr=exchange.subprocess.STDOUT,
             stdin=exchange.subprocess.DEVNULL, start_new_session=True)
 
