@@ -140,16 +140,9 @@ def bench_ocr():
     trytond-worker with its default processes (one per core)"""
     import io
     from pypdf import PdfReader, PdfWriter
-    from trytond.modules.vb_document.demo.pdf import render, scanned
     from trytond.modules.vb_document.textract import extract
     from trytond.modules.vb_document.textract.extract import OCR_PROCESSES
-    lines = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm "
-        "2015; Căn cứ Nghị định số 30/2020/NĐ-CP của Chính phủ về công tác "
-        "văn thư; Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số "
-        "125/TTr-SNV."] * 8
-    page = scanned(render("Ủy ban nhân dân tỉnh", "Quyết định",
-            "Quyết định phê duyệt kế hoạch cải cách hành chính năm 2027",
-            lines))
+    page = _scanned_page()
     writer = PdfWriter()
     for _ in range(OCR_PAGES):
         writer.append(PdfReader(io.BytesIO(page)))
@@ -179,6 +172,90 @@ def bench_ocr():
         'single_pages_per_second_worker_processes': round(
             OCR_PAGES / worker, 2),
         'characters_per_page': len(result.text)}
+
+
+def _scanned_page():
+    from trytond.modules.vb_document.demo.pdf import render, scanned
+    lines = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm "
+        "2015; Căn cứ Nghị định số 30/2020/NĐ-CP của Chính phủ về công tác "
+        "văn thư; Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số "
+        "125/TTr-SNV."] * 8
+    return scanned(render("Ủy ban nhân dân tỉnh", "Quyết định",
+            "Quyết định phê duyệt kế hoạch cải cách hành chính năm 2027",
+            lines))
+
+
+def bench_ocr_worker(pages=OCR_PAGES * 2):
+    """Single-page scans attached one by one to drafts (a queue task
+    each), read by trytond-worker as docker-compose.yml runs it (its
+    default processes): pages per second from the first upload to the
+    last file indexed, on a copy of the test demo province"""
+    import subprocess
+    from helpers import agency_id, create_outgoing
+    from run import code_key
+    name = f'vbdh_bench_ocr_{os.getpid()}'
+    live.demo_database(name, code_key())
+    server = live.Server(name)
+    config = server.config
+    config.write_text(config.read_text().replace(
+            'worker = False', 'worker = True'))
+    worker = None
+    page = live.binary(_scanned_page())
+
+    def pending(ids):
+        with workflow._pg(name) as conn:
+            return conn.execute('SELECT count(*) FROM ir_attachment '
+                "WHERE id = ANY(%s) AND text_state = 'pending'",
+                (ids,)).fetchone()[0]
+
+    def attach(index):
+        return admin.model('ir.attachment', 'create', [{
+                    'name': f'ban-quet-{index}.pdf', 'data': page,
+                    'resource': f'vb.document,{drafts[index]}'}])[0]
+
+    def wait(ids, timeout=900):
+        deadline = time.monotonic() + timeout
+        while pending(ids):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"OCR of {len(ids)} files")
+            time.sleep(0.1)
+
+    try:
+        server.start()
+        worker = subprocess.Popen([str(live.BIN / 'trytond-worker'), '-c',
+                str(config), '-d', name, '-t', '5'], env=live._env(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+        admin = server.client('admin')
+        # One scan a document, as clerks upload them: the files of one
+        # document are read one after another (README, Limits)
+        warm = 2 * (os.cpu_count() or 1)
+        drafts = create_outgoing(admin, agency_id(admin, 'SNV'),
+            warm + pages, subject="Văn bản đo tốc độ nhận dạng chữ")
+        # Every process of the worker started and its pool loaded (a
+        # process loads it at its first task), the demo's own queued
+        # files read, tesseract's model in the page cache
+        wait([attach(pages + i) for i in range(warm)])
+        started = time.perf_counter()
+        ids = [attach(i) for i in range(pages)]
+        wait(ids)
+        elapsed = time.perf_counter() - started
+        with workflow._pg(name) as conn:
+            states = dict(conn.execute('SELECT text_state, count(*) '
+                    'FROM ir_attachment WHERE id = ANY(%s) '
+                    'GROUP BY text_state', (ids,)).fetchall())
+    finally:
+        if worker:
+            # The worker and its task processes (terminate() alone leaves
+            # the processes of its pool running)
+            import signal
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(30)
+        server.stop()
+        live.drop(name)
+    assert states == {'ocr': pages}, states
+    return {'pages': pages, 'seconds': round(elapsed, 1),
+        'pages_per_second': round(pages / elapsed, 2)}
 
 
 def main():
@@ -231,6 +308,7 @@ def main():
         server.stop()
         print("*** Nhận dạng chữ (OCR)…", flush=True)
         results['ocr'] = bench_ocr()
+        results['ocr']['trytond_worker'] = bench_ocr_worker()
     finally:
         if server:
             server.stop()
