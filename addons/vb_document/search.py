@@ -13,7 +13,9 @@ scans with tesseract), never in the user's request; each file shows its
 indexing status and the document the status of all its files.
 """
 import datetime as dt
+import hashlib
 import logging
+from collections import OrderedDict
 
 from sql import Column, Literal, Null
 from sql.conditionals import Coalesce
@@ -34,6 +36,30 @@ from .textract import TextError, extract
 from .vn import normalize_vi
 
 logger = logging.getLogger(__name__)
+
+# The texts this process read last, by file and content. The task reading
+# a file writes its text on the attachment's row, and vb_signature's task
+# checking the same file writes that row too: when they run side by side
+# one of them is retried, and reading a scan again cost a second OCR (the
+# worker read half the pages a second it could)
+_READ = OrderedDict()
+_READ_KEEP = 16
+
+
+def _read_text(attachment_id, data):
+    "extract(data) once per file content; a TextError is kept as well"
+    key = (attachment_id, hashlib.sha256(data).digest())
+    if key not in _READ:
+        try:
+            _READ[key] = extract(data)
+        except TextError as error:
+            _READ[key] = error
+        while len(_READ) > _READ_KEEP:
+            _READ.popitem(last=False)
+    result = _READ[key]
+    if isinstance(result, TextError):
+        raise result
+    return result
 
 # The context key giving the query to the ranking of full_text
 QUERY_KEY = 'vb_full_text'
@@ -321,7 +347,8 @@ class Attachment(metaclass=PoolMeta):
             if not cls._is_document_file(attachment):
                 continue
             try:
-                result = extract(attachment.data or b'')
+                result = _read_text(attachment.id,
+                    bytes(attachment.data or b''))
             except TextError as error:
                 cls._set_text([attachment], 'failed', error.message)
             except Exception:

@@ -143,3 +143,29 @@ class TextractTestCase(unittest.TestCase):
         "Files that have no text to read are not errors"
         result = extract(b'PK\x03\x04 a spreadsheet')
         self.assertEqual((result.method, result.text), ('none', ''))
+
+    def test_read_once_per_content(self):
+        "A task retried after a conflict does not read the file again"
+        from unittest import mock
+
+        from trytond.modules.vb_document import search
+        calls = []
+
+        def counted(data):
+            calls.append(data)
+            if data.startswith(b'%PDF-1.4\n1 0 obj'):
+                raise TextError('corrupt')
+            return extract(data)
+        broken = b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog\n%%EOF\n'
+        with mock.patch.object(search, 'extract', counted):
+            first = search._read_text(-1, self.pdf)
+            self.assertIs(search._read_text(-1, self.pdf), first)
+            self.assertEqual(len(calls), 1)
+            for _ in range(2):
+                with self.assertRaises(TextError):
+                    search._read_text(-2, broken)
+            self.assertEqual(len(calls), 2)
+            # Another content of the same file is read
+            search._read_text(-1, self.pdf + b'\n')
+            self.assertEqual(len(calls), 3)
+
