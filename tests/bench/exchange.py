@@ -68,6 +68,9 @@ WEB_WORKERS = 4
 ISSUERS = int(os.environ.get('VBDH_BENCH_EXCHANGE_ISSUERS', 4))
 # trytond-worker's processes (default: one per core, as docker-compose.yml)
 WORKER_PROCESSES = int(os.environ.get('VBDH_BENCH_WORKER_PROCESSES', 0))
+# A folder: py-spy records each component while the clock runs (raw
+# stacks, one file per component; py-spy must be installed)
+PROFILE = os.environ.get('VBDH_BENCH_PROFILE')
 
 
 class Province(exchange.Province):
@@ -181,6 +184,19 @@ class CpuMeter:
         return result
 
 
+def _profile(components):
+    "py-spy recording each component and its subprocesses"
+    import subprocess
+    folder = Path(PROFILE)
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = str(Path(sys.executable).parent / 'py-spy')
+    return [subprocess.Popen([spy, 'record', '-s', '--nonblocking',
+                '-r', '50', '-f', 'raw', '-p', str(pid), '-o',
+                str(folder / (name.replace(' ', '-') + '.txt'))],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for name, pid in components.items()]
+
+
 def _count(database, query, params=None):
     return exchange._sql(database, query, params)[0][0]
 
@@ -290,6 +306,7 @@ def run(a, b, count, poll_interval):
             f"vb_lgsp_recipient_status WHERE document IN ({ids}) "
             "AND code = '03'"),
         }
+    profilers = _profile(meter.components) if PROFILE else []
     meter.start()
     started = time.monotonic()
     threads = [guarded(poll), guarded(register)]
@@ -333,6 +350,10 @@ def run(a, b, count, poll_interval):
             thread.join(30)
     elapsed = time.monotonic() - started
     cpu = meter.stop()
+    for profiler in profilers:
+        profiler.send_signal(exchange.signal.SIGINT)
+    for profiler in profilers:
+        profiler.wait(60)
     total_cpu = sum(cpu.values())
     return {
         'documents': count,
