@@ -37,11 +37,10 @@ from .vn import normalize_vi
 
 logger = logging.getLogger(__name__)
 
-# The texts this process read last, by file and content. The task reading
-# a file writes its text on the attachment's row, and vb_signature's task
-# checking the same file writes that row too: when they run side by side
-# one of them is retried, and reading a scan again cost a second OCR (the
-# worker read half the pages a second it could)
+# The texts this process read last, by file and content: a task retried
+# after a conflict (it writes the document's search row, which a task of
+# another change of the same document may write too) does not run the OCR
+# of a scan again
 _READ = OrderedDict()
 _READ_KEEP = 16
 
@@ -76,6 +75,8 @@ TEXT_STATES = [
     ]
 # A file still waiting this long was lost by a worker (killed, restarted)
 PENDING_AGAIN = dt.timedelta(hours=1)
+# The queue of the task reading new files (process_files)
+FILE_QUEUE = 'vb_document_file'
 
 
 class ToTsvector(Function):
@@ -297,9 +298,9 @@ class Attachment(metaclass=PoolMeta):
             return
         files = [a for a in attachments if cls._is_document_file(a)]
         if files:
-            cls._set_text(files, 'pending')
-            with Transaction().set_context(queue_name='vb_document_text'):
-                cls.__queue__.index_file_text(files)
+            cls._files_changed(files)
+            with Transaction().set_context(queue_name=FILE_QUEUE):
+                cls.__queue__.process_files(files)
         if mode == 'write':
             # A file moved or cleared changes what its document contains
             Document.index_text(Document.browse({
@@ -333,6 +334,30 @@ class Attachment(metaclass=PoolMeta):
                 [table.text_state, table.text_error, table.text_content],
                 [state, error, content],
                 where=reduce_ids(table.id, [a.id for a in attachments])))
+
+    @classmethod
+    def _files_changed(cls, attachments):
+        """Hook: the content of document files changed, in the transaction
+        that changed it; mark what the file task will read again (here
+        the text; vb_signature adds the signatures)"""
+        cls._set_text(attachments, 'pending')
+
+    @classmethod
+    def process_files(cls, attachments):
+        """Read what the system needs from new or changed files (queue
+        task, one per change).
+
+        One task for all the readers of a file (its text here, its
+        signatures with vb_signature): as separate tasks, run side by side
+        by the worker's processes, they wrote the same attachment row, and
+        the one that lost the conflict was run again from the start.
+        """
+        cls._process_files(attachments)
+
+    @classmethod
+    def _process_files(cls, attachments):
+        "Hook of process_files: modules add what they read from the files"
+        cls.index_file_text(attachments)
 
     @classmethod
     def index_file_text(cls, attachments):

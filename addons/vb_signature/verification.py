@@ -204,19 +204,23 @@ class Attachment(metaclass=PoolMeta):
                 or is_pdf(attachment.data)))
 
     @classmethod
-    def on_modification(cls, mode, attachments, field_names=None):
-        super().on_modification(mode, attachments, field_names=field_names)
-        if mode == 'delete' or Transaction().context.get(
-                'vb_signature_checked'):
-            return
-        if field_names is not None and not (
-                field_names & {'data', 'resource', 'type'}):
+    def _files_changed(cls, attachments):
+        super()._files_changed(attachments)
+        # Signed here and checked at once (document.py)
+        if Transaction().context.get('vb_signature_checked'):
             return
         files = [a for a in attachments if cls._is_document_pdf(a)]
         if files:
             cls._set_signature(files, 'pending')
-            with Transaction().set_context(queue_name='vb_signature'):
-                cls.__queue__.verify_signatures(files)
+
+    @classmethod
+    def _process_files(cls, attachments):
+        # In vb_document's file task, before the text: the registration
+        # waits for the check, and the text of a scan (OCR) takes seconds
+        pending = [a for a in attachments if a.signature_status == 'pending']
+        if pending:
+            cls.verify_signatures(pending)
+        super()._process_files(attachments)
 
     @classmethod
     def _set_signature(cls, attachments, status, report=None):

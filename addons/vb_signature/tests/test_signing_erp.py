@@ -13,6 +13,7 @@ import tempfile
 import unittest
 
 from trytond.config import config
+from trytond.modules.vb_document.demo.pdf import render
 from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff, minimal_pdf)
 from trytond.modules.vb_signature import pades, secret
@@ -104,6 +105,46 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
                     'steps': [('create', [{'sequence': 1, 'stage': 1,
                                     'name': "Lãnh đạo ký",
                                     'kind': 'signer'}])]}])
+
+    @with_transaction()
+    def test_one_task_reads_a_new_file(self):
+        "A new file is read by one queue task: its signatures, then its text"
+        pool = Pool()
+        Queue = pool.get('ir.queue')
+        Attachment = pool.get('ir.attachment')
+        r = self._setup()
+        transaction = Transaction()
+        draft = self._draft(r)
+        file, = draft.files
+        transaction.tasks.clear()
+        # A page of text, not a scan: no OCR
+        Attachment.write([file], {'data': render("UBND", "Công văn",
+                    "V/v thử nghiệm", ["Đọc một lần"])})
+        file = Attachment(file.id)
+        self.assertEqual((file.signature_status, file.text_state),
+            ('pending', 'pending'))
+        tasks = [Queue(t) for t in transaction.tasks]
+        self.assertEqual([(t.data['method'], t.data['instances'])
+                for t in tasks], [('process_files', (file.id,))])
+        tasks[0].run()
+
+        def state():
+            values, = Attachment.read([file.id],
+                ['signature_status', 'text_state', 'text_content'])
+            return values
+        values = state()
+        self.assertEqual(
+            (values['signature_status'], values['text_state']),
+            ('unsigned', 'indexed'))
+        self.assertIn('đọc một lần', values['text_content'].lower())
+
+        # Signed here and checked at once: the task reads the text only
+        with Transaction().set_context(vb_signature_checked=True):
+            Attachment.write([file], {'data': PDF})
+        values = state()
+        self.assertEqual(
+            (values['signature_status'], values['text_state']),
+            ('unsigned', 'pending'))
 
     @with_transaction()
     def test_signer_approves_by_signing(self):
