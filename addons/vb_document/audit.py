@@ -80,6 +80,9 @@ class _ChainHeads:
 
     def __init__(self):
         self.heads = {}
+        # The login of each user who acted (an action records several
+        # entries: a write, a transition, a delivery…)
+        self.logins = {}
 
     def __eq__(self, other):
         return isinstance(other, _ChainHeads)
@@ -98,9 +101,11 @@ class _ChainHeads:
 
     def tpc_finish(self, transaction):
         self.heads.clear()
+        self.logins.clear()
 
     def tpc_abort(self, transaction):
         self.heads.clear()
+        self.logins.clear()
 
 
 class Audit(ModelSQL, ModelView):
@@ -273,11 +278,16 @@ class Audit(ModelSQL, ModelView):
     def _login(cls, user_id):
         # One column: reading the user through the ORM costs more than
         # the rest of the entry
-        table = Pool().get('res.user').__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.login, where=table.id == user_id))
-        row = cursor.fetchone()
-        return row[0] if row else None
+        transaction = Transaction()
+        logins = transaction.join(_ChainHeads()).logins
+        if user_id not in logins:
+            table = Pool().get('res.user').__table__()
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.select(table.login,
+                    where=table.id == user_id))
+            row = cursor.fetchone()
+            logins[user_id] = row[0] if row else None
+        return logins[user_id]
 
     @classmethod
     def _remote_address(cls):
