@@ -26,11 +26,14 @@ from trytond.transaction import Transaction, without_check_access
 from . import pades
 from .exceptions import (
     InvalidSignatureError, InvalidSignatureWarning, SigningError)
-from .pades.layout import FIELD_LEADER, FIELD_ORGANIZATION
+from .pades.layout import (
+    FIELD_DATE, FIELD_LEADER, FIELD_NUMBER, FIELD_ORGANIZATION)
 from .pades.pdfio import open_writer
-from .pades.signing import field_state
+from .pades.signing import field_states
 from .verification import FILE_STATUSES
 
+# The fields a draft is made with (pades.has_reservation)
+RESERVED_FIELDS = {FIELD_NUMBER, FIELD_DATE, FIELD_LEADER, FIELD_ORGANIZATION}
 # Sources of documents that arrive as signed electronic files
 ELECTRONIC_SOURCES = {'internal', 'lgsp'}
 
@@ -53,9 +56,16 @@ def organization_signed(data):
 
 def _field_filled(data, name):
     try:
-        return field_state(open_writer(data), name) == 'filled'
+        return signature_fields(data).get(name) == 'filled'
     except pades.SignatureError:
         return False
+
+
+def signature_fields(data):
+    """{name: 'empty' or 'filled'} of the PDF's fields, read in one parse
+    (pyHanko reads the whole file: about 5 ms a page). Raise
+    pades.SignatureError when the PDF cannot be read."""
+    return field_states(open_writer(data))
 
 
 class Document(metaclass=PoolMeta):
@@ -272,16 +282,27 @@ class Document(metaclass=PoolMeta):
         # A draft's main file is sealed when the draft is issued
         if self.direction != 'outgoing' or self.state != 'issued':
             return
+        data = bytes(attachment.data)
+        fields = self._signature_fields(data)
         # Sealed by the agency before it was given: kept as it is (its
         # signatures are checked as any file's)
-        if organization_signed(bytes(attachment.data)):
+        if fields.get(FIELD_ORGANIZATION) == 'filled':
             return
         # The annexes sent before keep the signature they got at the issue
-        if self._seal(attachment, (), 'vb_signature.msg_new_main_not_signed'):
+        if self._seal(attachment, (), 'vb_signature.msg_new_main_not_signed',
+                fields=fields):
             with without_check_access():
                 self.__class__.write([self], {'sealed_at': dt.datetime.now()})
 
-    def _seal(self, main, annexes, not_signed):
+    @staticmethod
+    def _signature_fields(data):
+        try:
+            return signature_fields(data)
+        except pades.SignatureError as error:
+            # Issued electronically as PDF only (NĐ 30/2020, Phụ lục I)
+            raise _signing_error(error)
+
+    def _seal(self, main, annexes, not_signed, fields=None):
         """Apply the agency's organization signature to the main file, with
         the number and date of the document in the same revision, and the
         invisible one with the 10 pt text to the PDF annexes.
@@ -289,12 +310,15 @@ class Document(metaclass=PoolMeta):
         Return whether the main file was sealed: a main file without the
         competent person's signature nor reserved fields (signed on paper
         and scanned) is left as it is; one with reserved fields is refused
-        with the message not_signed.
+        with the message not_signed. fields: signature_fields of the main
+        file, when the caller read them.
         """
         Certificate = Pool().get('vb.signature.certificate')
         data = bytes(main.data)
-        if not leader_signed(data):
-            if pades.has_reservation(data):
+        if fields is None:
+            fields = self._signature_fields(data)
+        if fields.get(FIELD_LEADER) != 'filled':
+            if set(fields) >= RESERVED_FIELDS:
                 raise SigningError(gettext(not_signed,
                         document=self.rec_name))
             # Signed on paper and scanned: nothing to seal

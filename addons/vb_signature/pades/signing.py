@@ -115,6 +115,22 @@ def field_state(writer, name):
     return None
 
 
+def field_states(writer):
+    "{name: 'empty' or 'filled'} of the top-level fields, as field_state"
+    try:
+        fields = writer.root['/AcroForm']['/Fields']
+    except KeyError:
+        return {}
+    states = {}
+    for ref in fields:
+        field = ref.get_object()
+        if hasattr(field, 'get'):
+            value = field.get('/V')
+            states.setdefault(str(field.get('/T', '')),
+                'empty' if value is None or str(value) == '' else 'filled')
+    return states
+
+
 def _require_field(writer, name, what):
     state = field_state(writer, name)
     if state is None:

@@ -147,6 +147,23 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
             ('unsigned', 'pending'))
 
     @with_transaction()
+    def test_issue_refuses_a_damaged_main_file(self):
+        "A main file pyHanko cannot read is refused in Vietnamese"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment = pool.get('ir.attachment')
+        r = self._setup()
+        draft = self._draft(r)
+        file, = draft.files
+        Attachment.write([file], {
+                'data': b'%PDF-1.7\n1 0 obj <<\n%%EOF\n'})
+        with as_user(r['clerk'], check_access=False), \
+                self.assertRaises(SigningError) as raised:
+            Document.issue([Document(draft.id)])
+        # The call's transaction is rolled back: nothing issued
+        self.assertIn("không phải là tệp PDF", raised.exception.message)
+
+    @with_transaction()
     def test_signer_approves_by_signing(self):
         "With a certificate the signer approves by signing, not by a click"
         Document = Pool().get('vb.document')
