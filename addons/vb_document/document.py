@@ -832,7 +832,9 @@ class Recipient(ModelSQL, ModelView):
             if not r.agency.external and r.state == 'draft']
         external = [r for r in recipients
             if r.agency.external and r.state == 'draft']
-        incoming = Document.create([r._incoming_values() for r in internal])
+        # Not create([]): it still writes to the history table
+        incoming = Document.create([r._incoming_values() for r in internal]
+            ) if internal else []
         for recipient, document in zip(internal, incoming):
             recipient.incoming_document = document
             recipient.state = 'waiting'
