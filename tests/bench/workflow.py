@@ -477,14 +477,10 @@ def vacuum(name):
 # --- The personal list -------------------------------------------------------
 
 class Client(live.Client):
-    """live.Client talking like a browser does: gzip, and a connection
-    kept alive per thread (sao's calls reuse the browser's connections;
-    gunicorn's gthread workers keep them; a new TCP connection and HTTP
-    parser per call would measure urllib, not the list).
-
-    trytond streams an answer longer than 1,400 characters as the JSON
-    encoder's tiny chunks unless the client takes gzip, which sao does.
-    """
+    """live.Client with a connection kept alive per thread, as a browser
+    does (sao's calls reuse the browser's connections; gunicorn's gthread
+    workers keep them; a new TCP connection and HTTP parser per call would
+    measure urllib, not the list)."""
 
     def __init__(self, *args, **kwargs):
         self._local = threading.local()
@@ -512,29 +508,6 @@ class Client(live.Client):
                 self._local.connection = None
                 if attempt:
                     raise
-
-    def _post(self, url, method, params, auth=True):
-        import base64
-        import gzip
-        self._id += 1
-        data = json.dumps({'id': self._id, 'method': method,
-                'params': params}).encode()
-        headers = {'Content-Type': 'application/json',
-            'Accept-Encoding': 'gzip'}
-        if auth:
-            token = base64.b64encode(
-                f'{self.login_name}:{self.user_id}:{self.session}'.encode())
-            headers['Authorization'] = 'Session ' + token.decode()
-        status, body = self._send(url, data, headers)
-        if body[:2] == b'\x1f\x8b':
-            body = gzip.decompress(body)
-        if status >= 400:
-            raise live.RPCError([f'HTTP {status}', [body.decode(
-                            errors='replace')[:500]]])
-        answer = json.loads(body)
-        if answer.get('error'):
-            raise live.RPCError(answer['error'])
-        return answer['result']
 
 
 def client(server, login):
