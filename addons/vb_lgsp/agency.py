@@ -5,6 +5,7 @@ agency directory of the axis kept as external agencies."""
 import datetime as dt
 from decimal import Decimal
 
+from trytond.cache import Cache
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 
@@ -26,6 +27,19 @@ class Company(metaclass=PoolMeta):
     lgsp_directory_deleted = fields.Boolean("Deleted from the Axis Directory",
         readonly=True)
     lgsp_synchronised_at = fields.DateTime("Synchronised At", readonly=True)
+    # The edXML organisation of an agency, asked for the sender and the
+    # recipient of every package and status: its e-mail, phone, fax and
+    # website are four searches of contact mechanisms each time
+    _lgsp_organisations = Cache('company.company.lgsp_organisation',
+        context=False)
+
+    @classmethod
+    def on_modification(cls, mode, companies, field_names=None):
+        super().on_modification(mode, companies, field_names=field_names)
+        if mode == 'delete' or (mode == 'write' and (field_names is None
+                    or field_names & {
+                        'identifier_code', 'party', 'parent'})):
+            cls._lgsp_organisations.clear()
 
     def lgsp_credentials(self):
         """The agency's certificate and key to sign its packages
@@ -35,16 +49,21 @@ class Company(metaclass=PoolMeta):
     def lgsp_organisation(self):
         "The agency as an edXML organisation (From, To)"
         from .edxml import Organisation
-        party = self.party
-        return Organisation(
-            organ_id=self.identifier_code or '',
-            name=(party.name or '')[:200],
-            in_charge=(self.parent.party.name or '')[:200]
-            if self.parent else '',
-            email=(getattr(party, 'email', None) or '')[:200],
-            telephone=(getattr(party, 'phone', None) or '')[:200],
-            fax=(getattr(party, 'fax', None) or '')[:200],
-            website=(getattr(party, 'website', None) or '')[:200])
+        values = self._lgsp_organisations.get(self.id)
+        if values is None:
+            party = self.party
+            values = {
+                'organ_id': self.identifier_code or '',
+                'name': (party.name or '')[:200],
+                'in_charge': (self.parent.party.name or '')[:200]
+                if self.parent else '',
+                'email': (getattr(party, 'email', None) or '')[:200],
+                'telephone': (getattr(party, 'phone', None) or '')[:200],
+                'fax': (getattr(party, 'fax', None) or '')[:200],
+                'website': (getattr(party, 'website', None) or '')[:200],
+                }
+            self._lgsp_organisations.set(self.id, values)
+        return Organisation(**values)
 
     def lgsp_connection_to(self, recipient):
         "The connection a document of this agency reaches recipient through"
@@ -173,6 +192,27 @@ class Company(metaclass=PoolMeta):
             Party.save(parties)
         if to_save:
             cls.save(to_save)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def on_modification(cls, mode, parties, field_names=None):
+        super().on_modification(mode, parties, field_names=field_names)
+        if mode == 'delete' or (mode == 'write' and (field_names is None
+                    or 'name' in field_names)):
+            Pool().get('company.company')._lgsp_organisations.clear()
+
+
+class ContactMechanism(metaclass=PoolMeta):
+    __name__ = 'party.contact_mechanism'
+
+    @classmethod
+    def on_modification(cls, mode, mechanisms, field_names=None):
+        super().on_modification(mode, mechanisms, field_names=field_names)
+        # A new, changed, moved or removed address of an agency
+        Pool().get('company.company')._lgsp_organisations.clear()
 
 
 def _chunks(values, size):

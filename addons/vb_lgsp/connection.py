@@ -14,6 +14,7 @@ import logging
 import threading
 from urllib.parse import urlsplit
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -35,6 +36,8 @@ _oauth2 = Eval('kind') == 'oauth2'
 # Transports keep their OAuth2 token: one per connection version and process
 _transports = {}
 _transports_lock = threading.Lock()
+# Written by the poll and the directory synchronisation: not the transport
+_RUN_FIELDS = {'last_poll', 'last_poll_result', 'directory_synced_at'}
 
 
 def mask(secret):
@@ -100,6 +103,11 @@ class Connection(DeactivableMixin, ModelSQL, ModelView):
         readonly=True)
     external_agencies = fields.One2Many('company.company', 'lgsp_connection',
         "External Agencies", filter=[('external', '=', True)], readonly=True)
+    # The transport's configuration (JSON) by connection: reading it is two
+    # reads of the connection (its secrets without access check) for every
+    # message sent or received
+    _transport_configs = Cache('vb.lgsp.connection.transport_config',
+        context=False)
 
     @classmethod
     def __setup__(cls):
@@ -119,6 +127,13 @@ class Connection(DeactivableMixin, ModelSQL, ModelView):
         default.setdefault('last_poll_result', None)
         default.setdefault('directory_synced_at', None)
         return super().copy(connections, default=default)
+
+    @classmethod
+    def on_modification(cls, mode, connections, field_names=None):
+        super().on_modification(mode, connections, field_names=field_names)
+        if mode == 'delete' or (mode == 'write' and (field_names is None
+                    or field_names - _RUN_FIELDS)):
+            cls._transport_configs.clear()
 
     @classmethod
     def default_kind(cls):
@@ -227,14 +242,17 @@ class Connection(DeactivableMixin, ModelSQL, ModelView):
         its time): OAuth2 transports keep their access token between
         calls.
         """
-        config = self.transport_config()
-        key = (Transaction().database.name, self.id, json.dumps(
-                config, sort_keys=True, default=str))
+        config = self._transport_configs.get(self.id)
+        if config is None:
+            config = json.dumps(self.transport_config(), sort_keys=True,
+                default=str)
+            self._transport_configs.set(self.id, config)
+        key = (Transaction().database.name, self.id, config)
         with _transports_lock:
             transport = _transports.get(key)
         if transport is None:
             try:
-                transport = make_transport(config)
+                transport = make_transport(json.loads(config))
             except TransportError as error:
                 raise ExchangeError(gettext(
                         'vb_lgsp.msg_connection_unusable',

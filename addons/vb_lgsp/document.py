@@ -9,6 +9,7 @@ recipient lines.
 """
 import datetime as dt
 
+from trytond.cache import Cache
 from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -25,6 +26,27 @@ SENDING_STATES = [
     ('sent', "Sent to the Axis"),
     ('dead', "Sending Failed"),
     ]
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'vb.document.configuration'
+    # The file size limit bounds every received package: reading the
+    # singleton is two queries for each
+    _lgsp_max_file_bytes = Cache('vb.document.configuration.max_file_bytes',
+        context=False)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._lgsp_max_file_bytes.clear()
+
+    @classmethod
+    def lgsp_max_file_bytes(cls):
+        size = cls._lgsp_max_file_bytes.get(None)
+        if size is None:
+            size = cls(1).max_file_bytes
+            cls._lgsp_max_file_bytes.set(None, size)
+        return size
 
 
 class Document(metaclass=PoolMeta):

@@ -15,7 +15,7 @@ from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff)
 from trytond.modules.vb_lgsp.edxml import StatusCode, build, parse
 from trytond.modules.vb_lgsp.exceptions import ExchangeError
-from trytond.modules.vb_lgsp.receive import _store_status
+from trytond.modules.vb_lgsp.receive import _store_status, limits
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -535,6 +535,57 @@ class ExchangeTestCase(unittest.TestCase):
             # The new secret is used: the axis refuses it
             with self.assertRaises(Exception):
                 Connection(connection.id).get_transport().inbox()
+
+    @with_transaction()
+    def test_cached_configuration(self):
+        "What is kept between messages follows the records it comes from"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Connection = pool.get('vb.lgsp.connection')
+        Configuration = pool.get('vb.document.configuration')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        Party = pool.get('party.party')
+        r = setup_province('http://127.0.0.1:9')
+        snv = r['snv']
+
+        def organisation():
+            return Company(snv.id).lgsp_organisation()
+        self.assertEqual(organisation().email, '')
+        self.assertEqual(organisation().in_charge, '')
+        mechanism, = ContactMechanism.create([{'party': snv.party.id,
+                    'type': 'email', 'value': 'snv@khanhhoa.gov.vn'}])
+        self.assertEqual(organisation().email, 'snv@khanhhoa.gov.vn')
+        ContactMechanism.write([mechanism],
+            {'value': 'vanthu.snv@khanhhoa.gov.vn'})
+        self.assertEqual(organisation().email, 'vanthu.snv@khanhhoa.gov.vn')
+        ContactMechanism.delete([mechanism])
+        self.assertEqual(organisation().email, '')
+        Party.write([snv.party], {'name': "Sở Nội vụ Khánh Hòa"})
+        self.assertEqual(organisation().name, "Sở Nội vụ Khánh Hòa")
+        Company.write([snv], {'parent': r['ubnd'].id})
+        self.assertEqual(organisation().in_charge, "UBND tỉnh Khánh Hòa")
+        Party.write([r['ubnd'].party], {'name': "UBND Khánh Hòa"})
+        self.assertEqual(organisation().in_charge, "UBND Khánh Hòa")
+
+        # The transport is kept while only the poll's time changes
+        connection = r['connection']
+        transport = Connection(connection.id).get_transport()
+        Connection.write([connection], {'last_poll': dt.datetime.now(),
+                'last_poll_result': "0"})
+        self.assertIs(Connection(connection.id).get_transport(), transport)
+        Connection.write([connection], {'base_url': 'http://127.0.0.1:8'})
+        changed = Connection(connection.id).get_transport()
+        self.assertIsNot(changed, transport)
+        self.assertIn('127.0.0.1:8', changed.base_url)
+
+        # The size limit of received packages
+        configuration = Configuration(1)
+        configuration.max_file_size = 3
+        configuration.save()
+        self.assertEqual(limits().max_attachment_size, 3 * 1024 * 1024)
+        configuration.max_file_size = 7
+        configuration.save()
+        self.assertEqual(limits().max_attachment_size, 7 * 1024 * 1024)
 
 
 class DirectoryTestCase(unittest.TestCase):
