@@ -16,7 +16,7 @@ import json
 import logging
 import uuid
 
-from sql import Null
+from sql import For, Literal, Null
 
 from trytond.config import config
 from trytond.i18n import gettext
@@ -428,10 +428,29 @@ class Message(ModelSQL, ModelView):
         for message in messages:
             # A second task for the same message (recovered after a lost
             # worker) waits here, then finds it sent
-            cls.lock([message])
+            cls._lock_row(message)
             message = cls(message.id)
             if message.direction == 'out' and message.state == 'pending':
                 message._send()
+
+    @classmethod
+    def _lock_row(cls, message):
+        """Lock the row of message until the transaction ends.
+
+        Not ModelSQL.lock: it makes the worker roll back and start the
+        task again with the lock, every time (the task's queries twice).
+        Here the row is locked where the task is: a concurrent task that
+        changed the message since this transaction began makes the lock
+        fail with a serialization error, and the worker retries the task,
+        which then sees the message as that task left it.
+        """
+        transaction = Transaction()
+        if not transaction.database.has_select_for():
+            # SQLite: one writer at a time
+            return
+        table = cls.__table__()
+        transaction.connection.cursor().execute(*table.select(Literal(1),
+                where=table.id == message.id, for_=For('UPDATE')))
 
     def _send(self):
         connection = self.connection
@@ -622,7 +641,7 @@ class Message(ModelSQL, ModelView):
         "Download, check and store listed incoming messages (queue task)"
         from .receive import receive
         for message in messages:
-            cls.lock([message])
+            cls._lock_row(message)
             message = cls(message.id)
             if message.direction == 'in' and message.state == 'listed':
                 receive(message)

@@ -66,7 +66,7 @@ def receive(message):
 def limits():
     "The bounds of a received package: the agency's file size limit"
     Configuration = Pool().get('vb.document.configuration')
-    size = Configuration(1).max_file_bytes
+    size = Configuration.lgsp_max_file_bytes()
     return Limits(max_attachment_size=size,
         max_package_size=max(Limits.max_package_size, size * 2))
 
@@ -276,7 +276,7 @@ def _attach_files(document, package):
 def _store_status(message, package):
     "A recipient's status of one of our outgoing documents"
     pool = Pool()
-    Document = pool.get('vb.document')
+    Recipient = pool.get('vb.document.recipient')
     response = package.response_for
     message.status_code = package.status.value
     message.description = package.description or None
@@ -286,13 +286,14 @@ def _store_status(message, package):
     if package.status == StatusCode.WITHDRAW_REQUEST:
         _store_withdrawal(message, package)
         return
-    documents = Document.search([
-            ('direction', '=', 'outgoing'),
-            ('lgsp_document_id', '=', response.document_id),
-            ('company.identifier_code', '=', response.organ_id),
-            ])
-    recipients = [r for d in documents for r in d.recipients
-        if r.agency.identifier_code == package.sender.organ_id]
+    # One query for the line (not the documents, then their lines and
+    # the agency of each)
+    recipients = Recipient.search([
+            ('document.direction', '=', 'outgoing'),
+            ('document.lgsp_document_id', '=', response.document_id),
+            ('document.company.identifier_code', '=', response.organ_id),
+            ('agency.identifier_code', '=', package.sender.organ_id),
+            ], order=[('document', 'ASC'), ('id', 'ASC')])
     if not recipients:
         message.state = 'ignored'
         message.error = gettext('vb_lgsp.msg_status_unmatched',
@@ -302,7 +303,6 @@ def _store_status(message, package):
     message.company = recipient.document.company
     message.document = recipient.document
     message.recipient = recipient
-    message.save()
     recorded = recipient.apply_lgsp_status(package, message)
     message.state = 'stored' if recorded else 'duplicate'
 
