@@ -35,8 +35,8 @@ from trytond.modules.vb_document.vn import is_pdf
 from trytond.modules.vb_document.notify import agency_users, tell
 
 from .edxml import (
-    Business, BusinessKind, ResponseFor, TraceHeader, UpdateInfo, now_vn,
-    urgency_for_priority)
+    Business, BusinessKind, ReceiverChange, ResponseFor, TraceHeader,
+    UpdateInfo, now_vn, urgency_for_priority)
 from .exceptions import ExchangeError
 
 # The information of a document an update carries (the number, notation
@@ -119,6 +119,9 @@ class Update(ModelSQL, ModelView):
     removed = fields.Boolean("Removed from the Recipients", readonly=True,
         help="The sender took this agency off the recipients: applying "
         "the update cancels the document here.")
+    recipient_changes = fields.Text("Recipient Changes", readonly=True,
+        help="The agencies a sent update added to or took off the "
+        "recipients (JSON: code, name, added).")
     new_files = fields.One2Many('ir.attachment', 'resource', "New Files",
         readonly=True, states={'invisible': ~Eval('files_replaced')})
     message = fields.Many2One('vb.lgsp.message', "Package", readonly=True,
@@ -192,6 +195,12 @@ class Update(ModelSQL, ModelView):
                     if self.direction == 'in' else ''))
         if self.removed:
             lines.append(gettext('vb_lgsp.msg_update_removed_line'))
+        changed = json.loads(self.recipient_changes or '[]')
+        for added, message in [(True, 'vb_lgsp.msg_update_added_agencies'),
+                (False, 'vb_lgsp.msg_update_dropped_agencies')]:
+            names = [c['name'] for c in changed if c['added'] == added]
+            if names:
+                lines.append(gettext(message, agencies=', '.join(names)))
         return '\n'.join(lines)
 
     # Receiving ----------------------------------------------------------
@@ -431,7 +440,8 @@ class Document(metaclass=PoolMeta):
         pass
 
     @classmethod
-    def send_lgsp_update(cls, documents, values, reason, main_file=None):
+    def send_lgsp_update(cls, documents, values, reason, main_file=None,
+            add_agencies=(), remove_lines=()):
         """Correct the information of sent documents and send the update.
 
         values: new values of UPDATE_FIELDS (urgency as an id); main_file:
@@ -440,6 +450,14 @@ class Document(metaclass=PoolMeta):
         when the competent person signed it). The update goes as
         BussinessDocType 2 to every recipient line the document was sent to
         electronically.
+
+        add_agencies: agencies that become recipients (a recipient line
+        each, delivered as at the issue: a new document for them);
+        remove_lines: recipient lines sent through the axis that the
+        document no longer concerns. The update names both
+        (``DocumentReceiver``, ``ReceiverType`` 1 and 0); the lines taken
+        off get it even when nothing else changed, so that they cancel the
+        document, and are left out of later updates.
         """
         pool = Pool()
         Update = pool.get('vb.lgsp.update')
@@ -457,8 +475,11 @@ class Document(metaclass=PoolMeta):
         if main_file and not is_pdf(main_file[1]):
             raise ExchangeError(gettext('vb_document.msg_file_not_pdf',
                     name=main_file[0]))
+        add_agencies, remove_lines = list(add_agencies), list(remove_lines)
         for document in documents:
             lines = document._lgsp_update_lines()
+            document._check_recipient_changes(lines, add_agencies,
+                remove_lines)
             if (values.get('deadline') and document.issued_date
                     and values['deadline'] < document.issued_date):
                 raise ExchangeError(gettext(
@@ -467,7 +488,8 @@ class Document(metaclass=PoolMeta):
             old = current_values(document)
             new = {k: v for k, v in _normalise(values).items()
                 if v != old[k]}
-            if not new and not main_file:
+            if (not new and not main_file and not add_agencies
+                    and not remove_lines):
                 raise ExchangeError(gettext('vb_lgsp.msg_update_nothing',
                         document=document.rec_name))
             with without_check_access():
@@ -495,10 +517,29 @@ class Document(metaclass=PoolMeta):
                             'old_values': _dump(old),
                             'new_values': _dump(new),
                             'files_replaced': bool(main_file),
+                            'recipient_changes': json.dumps([
+                                    {'code': a.identifier_code,
+                                        'name': a.rec_name, 'added': added}
+                                    for added, agencies in [
+                                        (True, add_agencies),
+                                        (False, [r.agency
+                                                for r in remove_lines])]
+                                    for a in agencies],
+                                ensure_ascii=False) if (add_agencies
+                                or remove_lines) else None,
                             'user': Transaction().user or None,
                             'date': dt.datetime.now(),
                             }])
-                cls._queue_update(cls(document.id), update, lines)
+                document = cls(document.id)
+                cls._change_recipients(document, update, add_agencies,
+                    remove_lines)
+                kept = [line for line in lines if line not in remove_lines]
+                cls._queue_update(document, update,
+                    # Nothing else to tell the others when only the
+                    # recipients changed: the added get the document
+                    (kept if new or main_file else []) + remove_lines,
+                    add_agencies, remove_lines,
+                    metadata=bool(new or main_file))
 
     def _lgsp_update_lines(self):
         "The recipient lines an update of this document goes to"
@@ -511,14 +552,53 @@ class Document(metaclass=PoolMeta):
                     document=self.rec_name,
                     agencies=', '.join(r.agency.rec_name for r in waiting)))
         lines = [r for r in self.recipients
-            if r.lgsp_state == 'sent' and r.lgsp_status != '02']
+            if r.lgsp_state == 'sent' and r.lgsp_status != '02'
+            and not r.lgsp_removed_by]
         if not lines:
             raise ExchangeError(gettext('vb_lgsp.msg_update_not_sent',
                     document=self.rec_name))
         return lines
 
+    def _check_recipient_changes(self, lines, add_agencies, remove_lines):
+        "Refuse recipient changes an update cannot make"
+        current = {r.agency for r in self.recipients
+            if not r.lgsp_removed_by}
+        for agency in add_agencies:
+            if agency in current or agency == self.company:
+                raise ExchangeError(gettext(
+                        'vb_lgsp.msg_update_already_recipient',
+                        document=self.rec_name, agency=agency.rec_name))
+            if agency.external:
+                connection = self.company.lgsp_connection_to(agency)
+                if (not agency.identifier_code or not connection
+                        or not connection.active):
+                    raise ExchangeError(gettext(
+                            'vb_lgsp.msg_update_unreachable',
+                            agency=agency.rec_name))
+        for line in remove_lines:
+            if line not in lines:
+                raise ExchangeError(gettext(
+                        'vb_lgsp.msg_update_remove_not_sent',
+                        document=self.rec_name,
+                        agency=line.agency.rec_name))
+
     @classmethod
-    def _queue_update(cls, document, update, lines):
+    def _change_recipients(cls, document, update, add_agencies,
+            remove_lines):
+        """The lines taken off are marked; the agencies added get a line
+        delivered as at the issue (vb_document's deliver: an incoming
+        document inside the installation, the outbox outside)"""
+        Recipient = Pool().get('vb.document.recipient')
+        if remove_lines:
+            Recipient.write(remove_lines, {'lgsp_removed_by': update.id})
+        if add_agencies:
+            Recipient.deliver(Recipient.create([
+                        {'document': document.id, 'agency': a.id}
+                        for a in add_agencies]))
+
+    @classmethod
+    def _queue_update(cls, document, update, lines, add_agencies=(),
+            remove_lines=(), metadata=True):
         "One update package per recipient line, through the outbox"
         from .message import _package_name
         from .package import build_for, document_package
@@ -530,7 +610,12 @@ class Document(metaclass=PoolMeta):
             business=Business(kind=BusinessKind.UPDATE,
                 document_id=document.lgsp_document_id,
                 reason=update.reason[:2000],
-                update=UpdateInfo(metadata_changed=True)),
+                update=UpdateInfo(metadata_changed=metadata,
+                    receivers_changed=bool(add_agencies or remove_lines),
+                    receivers=[ReceiverChange(a.identifier_code, True)
+                        for a in add_agencies if a.identifier_code]
+                    + [ReceiverChange(r.agency.identifier_code, False)
+                        for r in remove_lines])),
             attachments=package.attachments if update.files_replaced
             else [])
         # The connection each line was first sent through, in one query
@@ -550,7 +635,8 @@ class Document(metaclass=PoolMeta):
                         document.number_notation, line),
                     business='update', description=update.reason,
                     key=f'update:{update.id}:{line.id}'))
-        Message.enqueue(Message.create(values))
+        if values:
+            Message.enqueue(Message.create(values))
 
     @classmethod
     def tell_lgsp_sender_update(cls, update, code, description=''):
@@ -563,6 +649,22 @@ class Document(metaclass=PoolMeta):
             Message.queue_status(update.document, code, description,
                 User(user_id) if user_id else None,
                 key=f'update:{update.id}:{code}')
+
+
+class Recipient(metaclass=PoolMeta):
+    __name__ = 'vb.document.recipient'
+
+    lgsp_removed_by = fields.Many2One('vb.lgsp.update',
+        "Taken Off by the Update", readonly=True, ondelete='RESTRICT',
+        help="An update sent through the axis took this agency off the "
+        "recipients: it cancels the document on its side, and later "
+        "updates do not go to it.")
+
+    @classmethod
+    def copy(cls, recipients, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('lgsp_removed_by', None)
+        return super().copy(recipients, default=default)
 
 
 def _normalise(values):
@@ -593,6 +695,22 @@ class SendUpdateStart(ModelView):
     main_file = fields.Binary("New Main File", filename='main_file_name',
         help="A PDF replacing the main file sent; leave empty to keep it.")
     main_file_name = fields.Char("File Name")
+    document = fields.Many2One('vb.document', "Document", readonly=True)
+    company = fields.Many2One('company.company', "Agency", readonly=True)
+    add_agencies = fields.Many2Many('company.company', None, None,
+        "Add Recipients",
+        domain=[('id', '!=', Eval('company', -1))],
+        help="Agencies that become recipients: each gets the document as "
+        "a new one.")
+    remove_recipients = fields.Many2Many('vb.document.recipient', None, None,
+        "Take Off Recipients",
+        domain=[
+            ('document', '=', Eval('document', -1)),
+            ('lgsp_state', '=', 'sent'),
+            ('lgsp_removed_by', '=', None),
+            ],
+        help="Recipients sent through the axis that the document no "
+        "longer concerns: they cancel it on their side.")
     reason = fields.Text("Reason", required=True,
         help="Why the document is corrected: the recipients see it.")
 
@@ -610,7 +728,12 @@ class SendUpdate(Wizard):
     def default_start(self, fields):
         document = self.record
         values = current_values(document)
-        return {k: values[k] for k in UPDATE_FIELDS}
+        return {k: values[k] for k in UPDATE_FIELDS} | {
+            'document': document.id,
+            'company': document.company.id,
+            'add_agencies': [],
+            'remove_recipients': [],
+            }
 
     def transition_send(self):
         start = self.start
@@ -620,7 +743,8 @@ class SendUpdate(Wizard):
                 bytes(start.main_file))
         self.model.send_lgsp_update(self.records,
             {k: getattr(start, k) for k in UPDATE_FIELDS}, start.reason,
-            main_file)
+            main_file, add_agencies=start.add_agencies,
+            remove_lines=start.remove_recipients)
         return 'end'
 
 

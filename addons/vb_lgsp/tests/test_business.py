@@ -7,7 +7,7 @@ import unittest
 
 from trytond.model.exceptions import AccessButtonError
 from trytond.modules.vb_document.tests import (
-    as_user, create_staff, minimal_pdf)
+    as_user, create_agency, create_staff, minimal_pdf)
 from trytond.modules.vb_lgsp.edxml import (
     Attachment, Business, BusinessKind, Organisation, ReceiverChange,
     Replacement, SignerInfo, StatusCode, TraceHeader, UpdateInfo)
@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .axis_fixtures import KH_NOI_VU, NGHE_AN, running_axis
+from .axis_fixtures import KH_NOI_VU, NA_TAI_CHINH, NGHE_AN, running_axis
 from .exchange_tools import (
     acting, issue, peer, peer_document, peer_inbox, peer_status, poll,
     received_from_peer, run_tasks, send_as_peer, setup_province)
@@ -376,3 +376,85 @@ class BusinessTestCase(unittest.TestCase):
             self.assertEqual([(s.code, s.description)
                     for s in Recipient(line.id).lgsp_statuses],
                 [('15', "Đã cập nhật")])
+
+    @with_transaction()
+    def test_update_changes_recipients(self):
+        "An update adds a recipient and takes one off (ReceiverType 1, 0)"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Recipient = pool.get('vb.document.recipient')
+        with running_axis() as axis:
+            r = setup_province(axis.url)
+            nghe_an = peer(axis.url)
+            document = issue(r, [r['na'], r['snv']])
+            run_tasks()
+            received, = peer_inbox(nghe_an)
+            province = create_agency("UBND tỉnh Nghệ An", NGHE_AN,
+                external=True)
+            no_code = create_agency("Hội Nông dân xã Diên An",
+                external=True)
+            na_line, = [l for l in document.recipients if l.external]
+            snv_line, = [l for l in document.recipients if not l.external]
+            reason = "Bổ sung UBND tỉnh, bỏ Sở Tài chính khỏi nơi nhận"
+            with acting(r['clerk']):
+                for changes in [
+                        {'add_agencies': [r['na']]},
+                        {'add_agencies': [r['ubnd']]},
+                        {'add_agencies': [no_code]},
+                        {'remove_lines': [snv_line]},
+                        ]:
+                    with self.assertRaises(ExchangeError):
+                        Document.send_lgsp_update([document], {}, reason,
+                            **changes)
+                self.assertFalse(Document(document.id).lgsp_updates)
+                Document.send_lgsp_update([document], {}, reason,
+                    add_agencies=[province], remove_lines=[na_line])
+            document = Document(document.id)
+            update, = document.lgsp_updates
+            added_line, dropped_line = update.changes.splitlines()
+            self.assertTrue(added_line.endswith(": UBND tỉnh Nghệ An"))
+            self.assertTrue(
+                dropped_line.endswith(": Sở Tài chính tỉnh Nghệ An"))
+            self.assertEqual(Recipient(na_line.id).lgsp_removed_by, update)
+            new_line, = [l for l in document.recipients
+                if l.agency == province]
+            self.assertEqual((new_line.state, new_line.lgsp_state),
+                ('external', 'pending'))
+            run_tasks()
+            packages = {p.recipients[0].organ_id: p
+                for p in peer_inbox(nghe_an)}
+            # The line taken off gets the update naming both changes
+            # (nothing else changed: the other lines get nothing); the
+            # agency added gets the document as a new one
+            self.assertEqual(sorted(packages), [NGHE_AN, NA_TAI_CHINH])
+            taken_off = packages[NA_TAI_CHINH]
+            self.assertEqual(taken_off.kind, BusinessKind.UPDATE)
+            self.assertEqual(taken_off.business.document_id,
+                document.lgsp_document_id)
+            info = taken_off.business.update
+            self.assertFalse(info.metadata_changed)
+            self.assertTrue(info.receivers_changed)
+            self.assertEqual(info.receivers, [
+                    ReceiverChange(NGHE_AN, True),
+                    ReceiverChange(NA_TAI_CHINH, False)])
+            added = packages[NGHE_AN]
+            self.assertEqual(added.kind, BusinessKind.NEW)
+            self.assertEqual(added.effective_document_id(),
+                document.lgsp_document_id)
+
+            # A later correction goes to the lines kept, not to the one
+            # taken off, which cannot be taken off twice
+            with acting(r['clerk']):
+                with self.assertRaises(ExchangeError):
+                    Document.send_lgsp_update([document], {}, reason,
+                        remove_lines=[na_line])
+                Document.send_lgsp_update([document],
+                    {'subject': "V/v rà soát biên chế năm 2026 (sửa)"},
+                    "Sửa trích yếu")
+            run_tasks()
+            package, = peer_inbox(nghe_an)
+            self.assertEqual(
+                (package.kind, package.recipients[0].organ_id),
+                (BusinessKind.UPDATE, NGHE_AN))
+            self.assertTrue(package.business.update.metadata_changed)
+            self.assertFalse(package.business.update.receivers_changed)
