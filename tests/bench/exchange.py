@@ -76,6 +76,9 @@ WORKER_PROCESSES = int(os.environ.get('VBDH_BENCH_WORKER_PROCESSES', 0))
 # stopped, so that the clock measures the exchange alone: from A's outbox
 # to B and the statuses back, without the clerks' issuing on the cores
 PREISSUED = os.environ.get('VBDH_BENCH_EXCHANGE_PREISSUED') == '1'
+# BENCH_KEEP=1 keeps both databases (their ir_queue tells when each task
+# was queued, taken and finished)
+KEEP = bool(os.environ.get('BENCH_KEEP'))
 # A folder: py-spy records each component while the clock runs (raw
 # stacks, one file per component; py-spy must be installed)
 PROFILE = os.environ.get('VBDH_BENCH_PROFILE')
@@ -419,7 +422,10 @@ def main(argv=()):
         if axis:
             axis.stop()
         for database in names.values():
-            live.drop(database)
+            if KEEP:
+                print(f"*** Giữ lại cơ sở dữ liệu {database}", flush=True)
+            else:
+                live.drop(database)
         shutil.rmtree(directory, ignore_errors=True)
     result = {'benchmark': 'exchange', 'cpus': os.cpu_count(), **result}
     print(json.dumps(result, indent=2, ensure_ascii=False))
