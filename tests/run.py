@@ -146,7 +146,15 @@ def drop_stale_templates(uri, key):
             if _owner_alive(name):
                 continue  # a parallel run's database: not stale, just busy
             drop_database(uri, name)
-    shutil.rmtree(VAR / 'live' / 'db', ignore_errors=True)
+        existing = {n for n, in conn.execute(
+                'SELECT datname FROM pg_database')}
+    # The filestores of the databases dropped, and of none: a parallel
+    # run's are in use (removing them all lost the files of a running
+    # test's documents)
+    stores = VAR / 'live' / 'db'
+    for store in (stores.iterdir() if stores.exists() else []):
+        if store.name not in existing and not _owner_alive(store.name):
+            shutil.rmtree(store, ignore_errors=True)
     stamp.write_text(key)
 
 
