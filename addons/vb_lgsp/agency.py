@@ -215,6 +215,44 @@ class ContactMechanism(metaclass=PoolMeta):
         Pool().get('company.company')._lgsp_organisations.clear()
 
 
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+    # Who sends a status (StaffInfo: name, e-mail, unit), by user and
+    # current employee: six reads of the user, employee and unit for
+    # each status a clerk's action sends
+    _lgsp_staff = Cache('res.user.lgsp_staff', context=False)
+
+    @classmethod
+    def on_modification(cls, mode, users, field_names=None):
+        super().on_modification(mode, users, field_names=field_names)
+        if mode == 'delete' or (mode == 'write' and (field_names is None
+                    or field_names & {
+                        'name', 'login', 'email', 'employee', 'employees'})):
+            cls._lgsp_staff.clear()
+
+
+class Employee(metaclass=PoolMeta):
+    __name__ = 'company.employee'
+
+    @classmethod
+    def on_modification(cls, mode, employees, field_names=None):
+        super().on_modification(mode, employees, field_names=field_names)
+        if mode == 'delete' or (mode == 'write' and (field_names is None
+                    or 'unit' in field_names)):
+            Pool().get('res.user')._lgsp_staff.clear()
+
+
+class Unit(metaclass=PoolMeta):
+    __name__ = 'vb.unit'
+
+    @classmethod
+    def on_modification(cls, mode, units, field_names=None):
+        super().on_modification(mode, units, field_names=field_names)
+        if mode == 'delete' or (mode == 'write' and (field_names is None
+                    or 'name' in field_names)):
+            Pool().get('res.user')._lgsp_staff.clear()
+
+
 def _chunks(values, size):
     for i in range(0, len(values), size):
         yield values[i:i + size]

@@ -9,6 +9,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .edxml import (
     Attachment, Business, BusinessKind, DocumentCode, DocumentPackage,
@@ -155,12 +156,20 @@ def staff_info(user):
     "Who acted, as the StaffInfo of a status"
     if user is None:
         return None
-    employee = user.employee
-    unit = getattr(employee, 'unit', None) if employee else None
-    return StaffInfo(
-        department=(unit.name if unit else '')[:200],
-        staff=(user.name or user.login or '')[:200],
-        email=(user.email or '')[:200])
+    User = Pool().get('res.user')
+    # The user's employee depends on the context (company/res.py)
+    key = (user.id, Transaction().context.get('employee'))
+    values = User._lgsp_staff.get(key)
+    if values is None:
+        employee = user.employee
+        unit = getattr(employee, 'unit', None) if employee else None
+        values = {
+            'department': (unit.name if unit else '')[:200],
+            'staff': (user.name or user.login or '')[:200],
+            'email': (user.email or '')[:200],
+            }
+        User._lgsp_staff.set(key, values)
+    return StaffInfo(**values)
 
 
 def response_key(document):

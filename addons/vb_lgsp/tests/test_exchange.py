@@ -15,6 +15,7 @@ from trytond.modules.vb_document.tests import (
     as_user, create_agency, create_staff)
 from trytond.modules.vb_lgsp.edxml import StatusCode, build, parse
 from trytond.modules.vb_lgsp.exceptions import ExchangeError
+from trytond.modules.vb_lgsp.package import staff_info
 from trytond.modules.vb_lgsp.receive import _store_status, limits
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -586,6 +587,24 @@ class ExchangeTestCase(unittest.TestCase):
         configuration.max_file_size = 7
         configuration.save()
         self.assertEqual(limits().max_attachment_size, 7 * 1024 * 1024)
+
+        # Who sends a status
+        User = pool.get('res.user')
+        Employee = pool.get('company.employee')
+        Unit = pool.get('vb.unit')
+        clerk = r['clerk']
+
+        def staff():
+            return staff_info(User(clerk.id))
+        self.assertEqual((staff().staff, staff().department), ('vt.ubnd', ''))
+        unit, = Unit.create([{'company': r['ubnd'].id, 'name': "Văn phòng",
+                    'abbreviation': 'VP'}])
+        Employee.write([clerk.employee], {'unit': unit.id})
+        self.assertEqual(staff().department, "Văn phòng")
+        Unit.write([unit], {'name': "Văn phòng UBND tỉnh"})
+        self.assertEqual(staff().department, "Văn phòng UBND tỉnh")
+        User.write([clerk], {'name': "Nguyễn Thị Hoa"})
+        self.assertEqual(staff().staff, "Nguyễn Thị Hoa")
 
 
 class DirectoryTestCase(unittest.TestCase):
