@@ -77,6 +77,12 @@ TEXT_STATES = [
 PENDING_AGAIN = dt.timedelta(hours=1)
 # The queue of the task reading new files (process_files)
 FILE_QUEUE = 'vb_document_file'
+# When the file tasks are expected: trytond's queue takes first the tasks
+# expected at no given time, then the earliest expected. Reading files is
+# background work (an OCR takes seconds a page): the exchange's packages
+# and statuses (vb_lgsp, expected within 30 minutes, urgent ones at once)
+# go before a backlog of scans instead of waiting behind it
+FILE_EXPECTED = dt.timedelta(hours=1)
 
 
 class ToTsvector(Function):
@@ -299,7 +305,8 @@ class Attachment(metaclass=PoolMeta):
         files = [a for a in attachments if cls._is_document_file(a)]
         if files:
             cls._files_changed(files)
-            with Transaction().set_context(queue_name=FILE_QUEUE):
+            with Transaction().set_context(queue_name=FILE_QUEUE,
+                    queue_expected_at=FILE_EXPECTED):
                 cls.__queue__.process_files(files)
         if mode == 'write':
             # A file moved or cleared changes what its document contains
@@ -402,7 +409,8 @@ class Attachment(metaclass=PoolMeta):
                     ],
                 ])
         if pending:
-            with Transaction().set_context(queue_name='vb_document_text'):
+            with Transaction().set_context(queue_name='vb_document_text',
+                    queue_expected_at=FILE_EXPECTED):
                 cls.__queue__.index_file_text(pending)
         return pending
 

@@ -126,6 +126,10 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
         tasks = [Queue(t) for t in transaction.tasks]
         self.assertEqual([(t.data['method'], t.data['instances'])
                 for t in tasks], [('process_files', (file.id,))])
+        # Background work: after the exchange's tasks (expected within
+        # 30 minutes) in the queue's order
+        self.assertGreater(tasks[0].expected_at,
+            dt.datetime.now() + dt.timedelta(minutes=30))
         tasks[0].run()
 
         def state():
