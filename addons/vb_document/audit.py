@@ -71,7 +71,8 @@ def _now():
 
 
 class _ChainHeads:
-    """Heads of the chains this transaction holds locked.
+    """Heads of the chains this transaction holds locked (and the logins
+    of the users who acted in it).
 
     Known once locked: nobody else moves them before the transaction ends,
     so later entries of the same call are chained without reading the head

@@ -36,9 +36,7 @@ class Company(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, companies, field_names=None):
         super().on_modification(mode, companies, field_names=field_names)
-        if mode == 'delete' or (mode == 'write' and (field_names is None
-                    or field_names & {
-                        'identifier_code', 'party', 'parent'})):
+        if _changes(mode, field_names, {'identifier_code', 'party', 'parent'}):
             cls._lgsp_organisations.clear()
 
     def lgsp_credentials(self):
@@ -200,8 +198,7 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, parties, field_names=None):
         super().on_modification(mode, parties, field_names=field_names)
-        if mode == 'delete' or (mode == 'write' and (field_names is None
-                    or 'name' in field_names)):
+        if _changes(mode, field_names, {'name'}):
             Pool().get('company.company')._lgsp_organisations.clear()
 
 
@@ -225,9 +222,8 @@ class User(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
-        if mode == 'delete' or (mode == 'write' and (field_names is None
-                    or field_names & {
-                        'name', 'login', 'email', 'employee', 'employees'})):
+        if _changes(mode, field_names,
+                {'name', 'login', 'email', 'employee', 'employees'}):
             cls._lgsp_staff.clear()
 
 
@@ -237,8 +233,7 @@ class Employee(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, employees, field_names=None):
         super().on_modification(mode, employees, field_names=field_names)
-        if mode == 'delete' or (mode == 'write' and (field_names is None
-                    or 'unit' in field_names)):
+        if _changes(mode, field_names, {'unit'}):
             Pool().get('res.user')._lgsp_staff.clear()
 
 
@@ -248,9 +243,14 @@ class Unit(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, units, field_names=None):
         super().on_modification(mode, units, field_names=field_names)
-        if mode == 'delete' or (mode == 'write' and (field_names is None
-                    or 'name' in field_names)):
+        if _changes(mode, field_names, {'name'}):
             Pool().get('res.user')._lgsp_staff.clear()
+
+
+def _changes(mode, field_names, watched):
+    "Whether an on_modification of mode on field_names touches watched"
+    return mode == 'delete' or (mode == 'write' and (
+            field_names is None or bool(field_names & watched)))
 
 
 def _chunks(values, size):

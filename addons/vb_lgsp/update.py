@@ -82,6 +82,16 @@ def _dump(values):
         ensure_ascii=False, sort_keys=True)
 
 
+def _dump_recipient_changes(add_agencies, remove_lines):
+    "JSON of the agencies an update adds and takes off, or None"
+    changes = [(a, True) for a in add_agencies] + [
+        (r.agency, False) for r in remove_lines]
+    if not changes:
+        return None
+    return json.dumps([{'code': a.identifier_code, 'name': a.rec_name,
+                'added': added} for a, added in changes], ensure_ascii=False)
+
+
 def _load(text):
     values = json.loads(text or '{}')
     if values.get('deadline'):
@@ -517,29 +527,21 @@ class Document(metaclass=PoolMeta):
                             'old_values': _dump(old),
                             'new_values': _dump(new),
                             'files_replaced': bool(main_file),
-                            'recipient_changes': json.dumps([
-                                    {'code': a.identifier_code,
-                                        'name': a.rec_name, 'added': added}
-                                    for added, agencies in [
-                                        (True, add_agencies),
-                                        (False, [r.agency
-                                                for r in remove_lines])]
-                                    for a in agencies],
-                                ensure_ascii=False) if (add_agencies
-                                or remove_lines) else None,
+                            'recipient_changes': _dump_recipient_changes(
+                                add_agencies, remove_lines),
                             'user': Transaction().user or None,
                             'date': dt.datetime.now(),
                             }])
                 document = cls(document.id)
                 cls._change_recipients(document, update, add_agencies,
                     remove_lines)
-                kept = [line for line in lines if line not in remove_lines]
-                cls._queue_update(document, update,
-                    # Nothing else to tell the others when only the
-                    # recipients changed: the added get the document
-                    (kept if new or main_file else []) + remove_lines,
-                    add_agencies, remove_lines,
-                    metadata=bool(new or main_file))
+                metadata = bool(new or main_file)
+                # Nothing else to tell the others when only the recipients
+                # changed: the added get the document
+                kept = [line for line in lines
+                    if metadata and line not in remove_lines]
+                cls._queue_update(document, update, kept + remove_lines,
+                    add_agencies, remove_lines, metadata=metadata)
 
     def _lgsp_update_lines(self):
         "The recipient lines an update of this document goes to"
