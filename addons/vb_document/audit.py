@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections import defaultdict
+import logging
 from zoneinfo import ZoneInfo
 
 from sql import Literal, Null
@@ -38,6 +38,8 @@ from trytond.wizard import Button, StateReport, StateView, Wizard
 from . import auditchain
 from .exceptions import AuditError
 from .locking import lock_rows
+
+logger = logging.getLogger(__name__)
 
 ACTIONS = [
     ('create', "Created"),
@@ -71,19 +73,22 @@ def _now():
 
 
 class _ChainHeads:
-    """Heads of the chains this transaction holds locked (and the logins
-    of the users who acted in it).
+    """What the audit knows of this transaction.
 
-    Known once locked: nobody else moves them before the transaction ends,
-    so later entries of the same call are chained without reading the head
-    again. Forgotten at commit or rollback (the locks are released).
+    heads: the heads of the chains it holds locked, known once locked:
+    nobody else moves them before the transaction ends, so later entries
+    of the same call are chained without reading the head again.
+    logins: the login of each user who acted (an action records several
+    entries: a write, a transition, a delivery…).
+    pending: the agencies whose entries it stored unchained, chained
+    once it has committed (AuditChain.link_pending).
+    All forgotten at commit or rollback.
     """
 
     def __init__(self):
         self.heads = {}
-        # The login of each user who acted (an action records several
-        # entries: a write, a transition, a delivery…)
         self.logins = {}
+        self.pending = set()
 
     def __eq__(self, other):
         return isinstance(other, _ChainHeads)
@@ -101,12 +106,24 @@ class _ChainHeads:
         pass
 
     def tpc_finish(self, transaction):
-        self.heads.clear()
-        self.logins.clear()
+        pending = set(self.pending)
+        self._clear()
+        if pending:
+            Chain = Pool().get('vb.document.audit.chain')
+            try:
+                Chain.link_pending(pending)
+            except Exception:
+                # Committed and sealed: the cron chains them later
+                logger.warning("Audit entries of agencies %s left for the "
+                    "cron to chain", sorted(pending, key=str), exc_info=True)
 
     def tpc_abort(self, transaction):
+        self._clear()
+
+    def _clear(self):
         self.heads.clear()
         self.logins.clear()
+        self.pending.clear()
 
 
 class Audit(ModelSQL, ModelView):
@@ -346,32 +363,40 @@ class Audit(ModelSQL, ModelView):
 
     @classmethod
     def _append(cls, entries):
-        "Chain entries to their agency's trail and insert them"
+        """Store entries sealed and have them chained.
+
+        On PostgreSQL they are chained after the commit, each agency's in
+        a short transaction of its own (AuditChain.link_pending): chained
+        here, any two calls of one agency that overlapped in time made the
+        second start again (under REPEATABLE READ it cannot read the head
+        the first one moved), which at a busy agency was most calls — the
+        worker storing packages while the clerk registers. SQLite has one
+        writer: chained at once.
+        """
         Chain = Pool().get('vb.document.audit.chain')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         key = audit_key()
-        by_chain = defaultdict(list)
-        for entry in entries:
-            by_chain[entry['chain']].append(entry)
-        for agency, chain_entries in by_chain.items():
-            head = Chain.acquire(agency)
-            Chain.advance(head, auditchain.link(
-                    chain_entries, head=(head[1], head[2]), key=key))
+        scheme = auditchain.HMAC_SHA256 if key is not None \
+            else auditchain.SHA256
         table = cls.__table__()
         columns = [
-            table.company, table.sequence, table.event_time, table.user,
-            table.user_login, table.action, table.resource_model,
-            table.resource_id, table.document_id, table.ip_address,
-            table.details, table.prev_hash, table.hash, table.scheme,
-            table.create_uid, table.create_date]
+            table.company, table.event_time, table.user, table.user_login,
+            table.action, table.resource_model, table.resource_id,
+            table.document_id, table.ip_address, table.details, table.hash,
+            table.scheme, table.create_uid, table.create_date]
         now = _now()
-        rows = [[e['chain'], e['sequence'], e['time'], e['user'], e['login'],
-                e['action'], e['model'], e['record'], e['document'], e['ip'],
-                e['details'], e['prev_hash'], e['hash'], e['scheme'],
+        rows = [[e['chain'], e['time'], e['user'], e['login'], e['action'],
+                e['model'], e['record'], e['document'], e['ip'],
+                e['details'], auditchain.seal(e, key=key), scheme,
                 transaction.user, now] for e in entries]
         for i in range(0, len(rows), INSERT_ROWS):
             cursor.execute(*table.insert(columns, rows[i:i + INSERT_ROWS]))
+        agencies = {e['chain'] for e in entries}
+        if backend.name == 'postgresql':
+            transaction.join(_ChainHeads()).pending.update(agencies)
+        else:
+            Chain.chain_pending(agencies)
 
     @classmethod
     def _append_autonomous(cls, entries):
@@ -573,6 +598,70 @@ class AuditChain(ModelSQL, ModelView):
                 [head[1], head[2], Transaction().user, _now()],
                 where=table.id == head[0]))
 
+    @classmethod
+    def link_pending(cls, agencies=None):
+        """Chain the committed entries still waiting for their place.
+
+        Run after every commit that stored entries, for their agencies,
+        and by the cron for all (a process killed between its commit and
+        this). On PostgreSQL each agency in a transaction of its own at
+        READ COMMITTED: it waits its turn on the head and then reads the
+        head and the entries committed meanwhile, instead of restarting.
+        """
+        if agencies is None:
+            agencies = cls._pending_agencies()
+        # One order for all: no two callers lock heads crosswise
+        for agency in sorted(agencies, key=lambda a: (a is not None, a)):
+            if backend.name != 'postgresql':
+                cls.chain_pending([agency])
+                continue
+            with Transaction().new_transaction() as transaction:
+                transaction.connection.cursor().execute(
+                    'SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
+                cls.chain_pending([agency])
+
+    @classmethod
+    def _pending_agencies(cls):
+        table = Pool().get('vb.document.audit').__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.company,
+                where=table.sequence == Null, group_by=[table.company]))
+        return [a for a, in cursor]
+
+    @classmethod
+    def chain_pending(cls, agencies=None):
+        """Give the sealed entries of agencies (default: all) that this
+        transaction sees their place in their chain.
+
+        An entry whose seal does not match (changed, or inserted outside
+        Tryton) is left out of the chain; verification reports it.
+        """
+        Audit = Pool().get('vb.document.audit')
+        table = Audit.__table__()
+        cursor = Transaction().connection.cursor()
+        key = audit_key()
+        if agencies is None:
+            agencies = cls._pending_agencies()
+        for agency in agencies:
+            head = cls.acquire(agency)
+            where = ((table.company == agency) if agency is not None
+                else (table.company == Null))
+            cursor.execute(*table.select(*Audit._columns(table),
+                    where=where & (table.sequence == Null),
+                    order_by=[table.id.asc]))
+            entries = [e for e in map(Audit._row_entry, cursor)
+                if auditchain.sealed(e, key=key)]
+            if not entries:
+                continue
+            cls.advance(head, auditchain.link(
+                    entries, head=(head[1], head[2]), key=key))
+            for entry in entries:
+                cursor.execute(*table.update(
+                        [table.sequence, table.prev_hash, table.hash],
+                        [entry['sequence'], entry['prev_hash'],
+                            entry['hash']],
+                        where=table.id == entry['id']))
+
     # Verification ----------------------------------------------------------
 
     def _head(self):
@@ -623,16 +712,20 @@ class AuditChain(ModelSQL, ModelView):
             else (table.company == Null)
 
     def _unchained(self):
-        "A Result naming a row of the agency without a place in the chain"
-        table = Pool().get('vb.document.audit').__table__()
+        """A Result naming a row of the agency without a place in the
+        chain nor a valid seal (a sealed row waits for the chaining that
+        follows its commit)"""
+        Audit = Pool().get('vb.document.audit')
+        table = Audit.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id,
+        cursor.execute(*table.select(*Audit._columns(table),
                 where=self._where(table) & (table.sequence == Null),
-                limit=1))
-        row = cursor.fetchone()
-        if row:
-            return auditchain.Result(
-                auditchain.Problem('unchained', None, row[0]))
+                order_by=[table.id.asc]))
+        key = audit_key()
+        for entry in map(Audit._row_entry, cursor):
+            if not auditchain.sealed(entry, key=key):
+                return auditchain.Result(
+                    auditchain.Problem('unchained', None, entry['id']))
 
     def _verify_segment(self, first, last, head):
         Audit = Pool().get('vb.document.audit')

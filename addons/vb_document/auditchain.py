@@ -32,6 +32,9 @@ GENESIS = '0' * 64
 SHA256 = 'sha256'
 HMAC_SHA256 = 'hmac-sha256'
 SCHEMES = (SHA256, HMAC_SHA256)
+# What a pending entry's seal follows instead of a previous hash
+PENDING = 'pending'
+
 # Bumped if the serialisation ever changes: old entries keep verifying
 FORMAT_VERSION = 1
 # The fields of an entry covered by its hash, in the serialisation
@@ -153,6 +156,29 @@ def entry_hash(prev_hash, entry, key=None):
     return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
+def seal(entry, key=None):
+    """The hash of an entry stored before its place in the chain is known.
+
+    The storage layer commits entries first and chains them afterwards
+    (audit.py): meanwhile the entry's hash covers its own fields, without
+    number nor previous hash, so that an entry changed or forged before
+    it was chained is not chained (with a key, only the server can seal).
+    """
+    return entry_hash(PENDING, dict(entry, sequence=None), key=key)
+
+
+def sealed(entry, key=None):
+    "Whether a pending entry carries its own seal under key"
+    scheme = entry.get('scheme') or SHA256
+    if (scheme == HMAC_SHA256) != (key is not None):
+        return False
+    try:
+        expected = seal(entry, key=key)
+    except (AuditChainError, ValueError, TypeError):
+        return False
+    return hmac.compare_digest(expected, entry.get('hash') or '')
+
+
 def link(entries, head=(0, GENESIS), key=None):
     """Number and hash entries (mappings) appended after head.
 
@@ -185,8 +211,9 @@ class Problem(NamedTuple):
     not the head), 'key_missing' (a keyed entry and no key), 'unkeyed' (a
     plain SHA-256 entry where a key is configured: all entries must then be
     keyed, or the whole chain could be rewritten without the key),
-    'unchained' (a row without a sequence number: added outside the
-    chain; reported by the storage layer, which sees such rows).
+    'unchained' (a row without a sequence number and without a valid
+    seal: added outside the chain, or changed before it was chained;
+    reported by the storage layer, which sees such rows).
     """
     code: str
     sequence: int

@@ -141,3 +141,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('vb.document.register|create_next_year_counters',
                 "Open Next Year's Register Counters"))
+        cls.method.selection.append(
+            ('vb.document.audit.chain|link_pending',
+                "Chain the Audit Entries Left Waiting"))

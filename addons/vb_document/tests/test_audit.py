@@ -8,6 +8,8 @@ import json
 import threading
 import time
 import unittest
+from collections import Counter
+from unittest.mock import patch
 
 from sql import Table
 
@@ -75,13 +77,20 @@ class AuditTestCase(unittest.TestCase):
                     'resource': str(document)}])
         return document, attachment
 
+    def _chained(self):
+        """Chain the entries stored so far, as each commit does (a test
+        never commits: the chaining after the commit sees nothing)"""
+        Pool().get('vb.document.audit.chain').chain_pending()
+
     def _entries(self, **domain):
         Audit = Pool().get('vb.document.audit')
+        self._chained()
         return Audit.search([(k, '=', v) for k, v in domain.items()],
             order=[('company', 'ASC'), ('sequence', 'ASC')])
 
     def _chain(self, agency):
         Chain = Pool().get('vb.document.audit.chain')
+        self._chained()
         chain, = Chain.search([('company', '=', agency.id)])
         return chain
 
@@ -394,6 +403,7 @@ class AuditTestCase(unittest.TestCase):
         self._setup()
         document, _ = self._outgoing()
         self._outgoing()
+        self._chained()
         with as_user(self.admin_a, check_access=False):
             session_id, _, _ = Verify.create()
             start = {'company': None, 'document': None, 'date_from': None,
@@ -428,6 +438,7 @@ class AuditTestCase(unittest.TestCase):
         self._setup()
         document, _ = self._outgoing([self.b])
         pool.get('vb.document').issue([document])
+        self._chained()
         with as_user(self.admin_a):
             ext, content, _, name = Export.execute([], {
                     'document': document.id, 'format': 'csv'})
@@ -507,9 +518,11 @@ class AuditConcurrencyTestCase(unittest.TestCase):
         barrier = threading.Barrier(2)
         waited = set()
         errors = []
+        attempts = Counter()
         per_thread = 15
 
         def append(worker, i):
+            attempts[worker] += 1
             pool = Pool()
             Audit = pool.get('vb.document.audit')
             Company = pool.get('company.company')
@@ -554,3 +567,70 @@ class AuditConcurrencyTestCase(unittest.TestCase):
             self.assertTrue(result.ok, result.problem)
             self.assertEqual(chain.last_sequence, 2 * per_thread)
         _run(check)
+        # Chained after each commit: no call waited for the other's head
+        # nor started again
+        self.assertEqual(attempts, {0: per_thread, 1: per_thread})
+
+    def test_entries_left_waiting(self):
+        "Entries a killed process left unchained are chained by the cron"
+        agency_id = _run(lambda: create_agency(
+                "Sở Xây dựng", '000.00.07.H99', 'SXD').id)
+
+        def append(name):
+            pool = Pool()
+            Pool().get('vb.document.audit').record(
+                pool.get('company.company')(agency_id), 'export',
+                {'name': name})
+
+        def pending():
+            table = AUDIT
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(table.id, table.details,
+                    where=(table.company == agency_id)
+                    & (table.sequence == None),  # noqa: E711
+                    order_by=[table.id.asc]))
+            return cursor.fetchall()
+
+        def chain():
+            Chain = Pool().get('vb.document.audit.chain')
+            chain, = Chain.search([('company', '=', agency_id)])
+            return chain
+
+        Chain = _run(lambda: Pool().get('vb.document.audit.chain'))
+        _run(lambda: append('first'))
+        with patch.object(Chain, 'link_pending', side_effect=RuntimeError):
+            # The process dies after its commit, before the chaining
+            _run(lambda: append('second'))
+            _run(lambda: append('third'))
+        waiting = _run(pending)
+        self.assertEqual([json.loads(d)['name'] for _, d in waiting],
+            ['second', 'third'])
+        # Sealed and waiting: the trail is intact, with one entry so far
+        result = _run(lambda: chain().verify_chain())
+        self.assertTrue(result.ok, result.problem)
+        self.assertEqual(result.count, 1)
+
+        # One of them is changed in the meantime
+        def tamper():
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*AUDIT.update([AUDIT.details],
+                    ['{"name":"giả mạo"}'],
+                    where=AUDIT.id == waiting[1][0]))
+        _run(tamper)
+        result = _run(lambda: chain().verify_chain())
+        self.assertEqual(
+            (result.problem.code, result.problem.entry_id),
+            ('unchained', waiting[1][0]))
+
+        _run(lambda: Chain.link_pending())  # the cron
+        self.assertEqual(_run(pending), [(waiting[1][0],
+                    '{"name":"giả mạo"}')])
+        entries = _run(lambda: list(
+                Pool().get('vb.document.audit').iter_chain(agency_id)))
+        self.assertEqual([json.loads(e['details'])['name'] for e in entries],
+            ['first', 'second'])
+        self.assertEqual(_run(lambda: chain().last_sequence), 2)
+        result = _run(lambda: chain().verify_chain())
+        self.assertEqual(
+            (result.problem.code, result.problem.entry_id),
+            ('unchained', waiting[1][0]))

@@ -12,7 +12,7 @@ import pytest
 
 from trytond.modules.vb_document.auditchain import (
     GENESIS, HMAC_SHA256, SHA256, AuditChainError, canonical_details,
-    canonical_time, entry_hash, link, payload, verify)
+    canonical_time, entry_hash, link, payload, seal, sealed, verify)
 
 T0 = dt.datetime(2026, 11, 21, 3, 15, 42, 120034)
 
@@ -271,3 +271,24 @@ def test_missing_field_refused():
     with pytest.raises(AuditChainError) as info:
         payload(entry)
     assert info.value.code == 'bad_field'
+
+
+@pytest.mark.parametrize('key', [None, 'khóa-bí-mật'])
+def test_seal_of_an_entry_waiting_for_its_place(key):
+    "Stored before it is chained, an entry is sealed on its own fields"
+    scheme = HMAC_SHA256 if key else SHA256
+    entry = dict(_entries(1)[0], sequence=None, scheme=scheme,
+        details=canonical_details(_entries(1)[0]['details']))
+    entry['hash'] = seal(entry, key=key)
+    assert sealed(entry, key=key)
+    # The seal covers neither a number nor a previous hash
+    assert seal(dict(entry, sequence=9), key=key) == entry['hash']
+    assert seal(entry, key=key) != entry_hash(GENESIS, entry, key=key)
+    # Changed, forged without hash, or sealed under another key or scheme
+    assert not sealed(dict(entry, login='admin'), key=key)
+    assert not sealed(dict(entry, hash=None), key=key)
+    assert not sealed(entry, key='khóa khác' if key else 'k')
+    assert not sealed(dict(entry, details=object()), key=key)
+    # Once chained it verifies as any entry
+    head = link([entry], key=key)
+    assert verify([entry], head=head, key=key).ok

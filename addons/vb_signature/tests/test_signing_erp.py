@@ -245,7 +245,7 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
         self.assertGreaterEqual(Document(document.id).sealed_at, sealed_at)
         # Logged as the organization's signature of that file
         entry, = Audit.search([('action', '=', 'sign')],
-            order=[('sequence', 'DESC')], limit=1)
+            order=[('id', 'DESC')], limit=1)
         details = json.loads(entry.details)
         self.assertEqual((details['file'], details['role']),
             ('ban-sua.pdf', 'organization'))
