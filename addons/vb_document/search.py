@@ -85,6 +85,12 @@ FILE_QUEUE = 'vb_document_file'
 FILE_EXPECTED = dt.timedelta(hours=1)
 
 
+def file_tasks(queue=FILE_QUEUE):
+    "The context that queues tasks reading files (expected within the hour)"
+    return Transaction().set_context(queue_name=queue,
+        queue_expected_at=FILE_EXPECTED)
+
+
 class ToTsvector(Function):
     __slots__ = ()
     _function = 'to_tsvector'
@@ -305,8 +311,7 @@ class Attachment(metaclass=PoolMeta):
         files = [a for a in attachments if cls._is_document_file(a)]
         if files:
             cls._files_changed(files)
-            with Transaction().set_context(queue_name=FILE_QUEUE,
-                    queue_expected_at=FILE_EXPECTED):
+            with file_tasks():
                 cls.__queue__.process_files(files)
         if mode == 'write':
             # A file moved or cleared changes what its document contains
@@ -409,8 +414,7 @@ class Attachment(metaclass=PoolMeta):
                     ],
                 ])
         if pending:
-            with Transaction().set_context(queue_name='vb_document_text',
-                    queue_expected_at=FILE_EXPECTED):
+            with file_tasks('vb_document_text'):
                 cls.__queue__.index_file_text(pending)
         return pending
 

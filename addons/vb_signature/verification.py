@@ -19,7 +19,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
-from trytond.modules.vb_document.search import FILE_EXPECTED
+from trytond.modules.vb_document.search import file_tasks
 from trytond.modules.vb_document.vn import is_pdf
 
 from .pades import Policy, SignatureError, verify
@@ -283,8 +283,7 @@ class Attachment(metaclass=PoolMeta):
         the middle of a check must not leave a file unchecked"""
         pending = cls.search([('signature_status', '=', 'pending')])
         if pending:
-            with Transaction().set_context(queue_name='vb_signature',
-                    queue_expected_at=FILE_EXPECTED):
+            with file_tasks('vb_signature'):
                 cls.__queue__.verify_signatures(pending)
         return pending
 
