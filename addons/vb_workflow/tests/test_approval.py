@@ -226,8 +226,11 @@ class ApprovalTestCase(unittest.TestCase):
                     })
             head_line, = [a for a in document.approvals
                 if a.state == 'pending']
-            self.assertEqual(head_line.deadline,
-                Day.add_working_days(Date.today(), 2))
+            # Today of the agency (UTC+7), as the submission saw it: from
+            # 17:00 UTC it is already tomorrow there
+            with Transaction().set_context(company=document.company.id):
+                self.assertEqual(head_line.deadline,
+                    Day.add_working_days(Date.today(), 2))
             self.assertEqual(len(self._notified(r['head'])), 1)
             self.assertFalse(self._notified(r['office_head']))
 
