@@ -103,6 +103,18 @@ class UI:
             self.double_click(self.text(text, 'td//*'))
             self.wait.until(lambda driver: len(self.modals()) <= under)
 
+    def check(self, text, under=0):
+        """Choose the record shown as text in the search dialog open above
+        the under dialogs: tick its row and press OK (a double click on a
+        link in the row would open the linked record instead)"""
+        self.idle()
+        row = self.text(text, 'td//*').find_element(
+            self.By.XPATH, './ancestor::tr[1]')
+        box = row.find_element(self.By.CSS_SELECTOR, 'input[type=checkbox]')
+        self.driver.execute_script('arguments[0].click()', box)
+        self.visible('.modal-footer button.btn-primary').click()
+        self.wait.until(lambda driver: len(self.modals()) <= under)
+
     def double_click(self, element):
         from selenium.webdriver.common.action_chains import ActionChains
         ActionChains(self.driver).double_click(element).perform()
@@ -110,6 +122,16 @@ class UI:
     def idle(self, seconds=0.5):
         "Let sao finish its requests (it shows no global busy flag)"
         time.sleep(seconds)
+
+    def failure(self, name):
+        """An AssertionError saying what the page showed when a gesture
+        timed out (the dialog on top and the JavaScript errors), after a
+        screenshot name"""
+        self.shot(name)
+        dialog = self.modal()
+        return AssertionError('the web client showed: %s; JavaScript '
+            'errors: %s' % (dialog.text if dialog else 'no dialog',
+                self.errors() or 'none'))
 
     def watch_errors(self):
         "Record the uncaught JavaScript errors of the page from now on"

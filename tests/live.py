@@ -102,6 +102,9 @@ def _rename(old, new):
         (VAR / 'db' / f'{old}.sqlite').rename(VAR / 'db' / f'{new}.sqlite')
     store = VAR / 'db' / old
     if store.exists():
+        # A store named new is stale: its database was dropped without it
+        # (by another checkout's run on the same server, say)
+        shutil.rmtree(VAR / 'db' / new, ignore_errors=True)
         store.rename(VAR / 'db' / new)
 
 

@@ -16,6 +16,7 @@ SUBJECT = "V/v hướng dẫn đánh giá, xếp loại chất lượng cán b�
 
 
 def test_clerk_registers_incoming_document(demo_server, browser, tmp_path):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
     ui = UI(browser)
@@ -71,11 +72,19 @@ def test_clerk_registers_incoming_document(demo_server, browser, tmp_path):
     ui.shot('03-new-document')
 
     ui.click('#save')
+    # Saved (with its file's signature check and text, which run after the
+    # commit): a button clicked before would act on the record being saved
+    ui.wait.until(lambda driver: driver.execute_script(
+            'var record = Sao.Tab.tabs.get_current().screen.current_record;'
+            'return Boolean(record && record.id >= 0 && !record.modified);'))
     ui.idle(1)
     ui.visible('button[name=register_document]').click()
-    ui.wait.until(lambda driver: not any(
-            b.is_displayed() for b in driver.find_elements(
-                ui.By.CSS_SELECTOR, 'button[name=register_document]')))
+    try:
+        ui.wait.until(lambda driver: not any(
+                b.is_displayed() for b in driver.find_elements(
+                    ui.By.CSS_SELECTOR, 'button[name=register_document]')))
+    except TimeoutException as e:
+        raise ui.failure('04-99-failure') from e
     ui.shot('04-registered')
 
     # Find it in the list, in the "Đã vào sổ" tab

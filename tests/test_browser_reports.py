@@ -122,11 +122,7 @@ def test_clerk_prints_incoming_register(demo_server, browser, tmp_path):
             lambda driver: _downloaded(downloads))
         ui.shot('reports-02-downloaded')
     except TimeoutException as e:
-        ui.shot('reports-99-failure')
-        dialog = ui.modal()
-        raise AssertionError('the web client showed: %s; JavaScript '
-            'errors: %s' % (dialog.text if dialog else 'no dialog',
-                ui.errors() or 'none')) from e
+        raise ui.failure('reports-99-failure') from e
     assert not ui.errors()
 
     # The file: the cover page, then the register with its rows

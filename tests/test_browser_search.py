@@ -67,9 +67,5 @@ def test_clerk_searches_without_diacritics(demo_server, browser):
         assert rows and NOTATION in rows[0].text, [r.text for r in rows]
         assert first.is_displayed()
     except TimeoutException as e:
-        ui.shot('search-99-failure')
-        dialog = ui.modal()
-        raise AssertionError('the web client showed: %s; JavaScript '
-            'errors: %s' % (dialog.text if dialog else 'no dialog',
-                ui.errors() or 'none')) from e
+        raise ui.failure('search-99-failure') from e
     assert not ui.errors()

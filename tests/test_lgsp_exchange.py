@@ -17,7 +17,9 @@ and every status arrived exactly once.
 
 Then the business flows of spec §1.12 from A to B: a withdrawal (13)
 given back (15) and one kept (16), a revocation applied, an update
-applied (15) and a second one refused (16), a replacement registered.
+applied (15) and a second one refused (16), a replacement registered;
+and, in the web client (headless Chromium), an update that adds a
+recipient and takes one off.
 """
 import json
 import os
@@ -31,6 +33,7 @@ import urllib.request
 import pytest
 
 import live
+from browser import UI, browser, needs_chromium  # noqa: F401
 from helpers import agency_id, create_outgoing
 from run import code_key
 
@@ -756,4 +759,82 @@ def test_update_between_two_provinces(provinces):
     assert answered(updated, '16') == "Đã xử lý theo bản cũ"
     assert read_b(updated_b, ['page_count'])['page_count'] != 3
 
+    side.settled()
+
+
+@needs_chromium
+def test_update_changes_recipients_in_web_client(provinces, browser):
+    """A's clerk, in the web client, sends an update that adds Sở Tài
+    chính of B to the recipients and takes Sở Nội vụ of B off: B's Sở
+    Tài chính receives the document, its Sở Nội vụ the update"""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.keys import Keys
+    side = _Side(provinces)
+    a, b = side.a, side.b
+    subject = "V/v điều chỉnh nơi nhận trên giao diện web"
+    reason = "Chuyển Sở Tài chính chủ trì thay Sở Nội vụ"
+    document, _, document_b = side.sent_and_received(subject)
+    stc_b = _sql(b.database, "SELECT identifier_code FROM company_company "
+        "WHERE abbreviation = 'STC' AND NOT external")[0][0]
+    added = a.agency(stc_b)
+    names = {c['id']: c['rec_name'] for c in a.admin.model(
+            'company.company', 'read', [added, side.recipient],
+            ['rec_name'])}
+
+    ui = UI(browser)
+    try:
+        ui.login(a.server.url, a.database, 'vanthu.ubnd')
+        ui.watch_errors()
+        ui.text('Văn bản')  # logged in: the menu is shown
+        browser.execute_script('window.location.hash = arguments[0]',
+            f'#{a.database}/model/vb.document/{document}')
+        ui.click('button[name=lgsp_send_update]')
+        reason_entry = ui.visible('textarea[name=reason]')
+        dialogs = len(ui.modals())
+        # The wizard's new fields, in Vietnamese
+        ui.text("Thêm nơi nhận")
+        ui.text("Bỏ nơi nhận")
+        ui.visible('input[name=add_agencies]').send_keys(
+            names[added] + Keys.TAB)
+        ui.check(names[added], under=dialogs)
+        ui.text(names[added], 'td//*')
+        # F2 lists the lines that can be taken off (those sent)
+        ui.visible('input[name=remove_recipients]').send_keys(Keys.F2)
+        ui.check(names[side.recipient], under=dialogs)
+        ui.text(names[side.recipient], 'td//*')
+        reason_entry.send_keys(reason)
+        ui.shot('lgsp-01-update-recipients')
+        ui.visible('.modal-footer button.btn-primary').click()
+        ui.wait.until(lambda driver: len(ui.modals()) < dialogs)
+        assert not ui.modals(), ui.modal().text
+    except TimeoutException as e:
+        raise ui.failure('lgsp-99-failure') from e
+
+    # At A: the line taken off is marked, the agency added has its own
+    update, = a.admin.model('vb.lgsp.update', 'search_read',
+        [('document', '=', document)], 0, None, None, ['reason'])
+    assert update['reason'] == reason
+    lines = a.admin.model('vb.document.recipient', 'search_read',
+        [('document', '=', document)], 0, None, [('id', 'ASC')],
+        ['agency', 'lgsp_removed_by'])
+    assert [(r['agency'], r['lgsp_removed_by']) for r in lines] == [
+        (side.recipient, update['id']), (added, None)]
+
+    # At B: Sở Tài chính receives the document as a new one, Sở Nội vụ
+    # the update that takes it off
+    stc = agency_id(b.admin, 'STC')
+
+    def arrived():
+        _settled_poll(b)
+        return b.admin.model('vb.document', 'search', [
+                ('company', '=', stc), ('direction', '=', 'incoming'),
+                ('subject', '=', subject + ' 0')], 0, None, None)
+    _wait('the document at Sở Tài chính of B', arrived)
+
+    def update_request():
+        _settled_poll(b)
+        return b.admin.model('vb.lgsp.update', 'search_read',
+            [('document', '=', document_b)], 0, None, None, ['reason'])
+    request, = _wait('the update at Sở Nội vụ of B', update_request)
+    assert request['reason'] == reason
     side.settled()
