@@ -133,33 +133,28 @@ def test_leader_assigns_with_directive(demo_server, browser):
 
         # The Processing page shows the assignment and the history
         ui.text(labels['page'], 'a').click()
-        ui.idle(1)
-        # sao fills a list when it comes into view: show the assignments
-        # and the history
-        for widget in browser.find_elements(
-                ui.By.CSS_SELECTOR, '.form-one2many'):
-            if widget.is_displayed():
-                browser.execute_script(
-                    'arguments[0].scrollIntoView({block: "end"})', widget)
-        ui.text(office['rec_name'], 'td//*')
-        ui.text(DIRECTIVE, 'td//*')
-        # The directive of the assignment and the note of its event
+        # The directive of the assignment and the note of its event. sao
+        # fills a list when it comes into view, and the page may still be
+        # drawing: bring the lists into view until both cells show
         def directives(driver):
+            for widget in driver.find_elements(
+                    ui.By.CSS_SELECTOR, '.form-one2many'):
+                if widget.is_displayed():
+                    driver.execute_script(
+                        'arguments[0].scrollIntoView({block: "end"})',
+                        widget)
             cells = [c for c in driver.find_elements(ui.By.XPATH,
                     f"//td//*[normalize-space(text())='{DIRECTIVE}']")
                 if c.is_displayed()]
             return cells if len(cells) == 2 else False
         cells = ui.wait.until(directives)
+        ui.text(office['rec_name'], 'td//*')
         browser.execute_script(
             'arguments[0].scrollIntoView({block: "end"})', cells[-1])
         ui.idle(1)
         ui.shot('wf-03-processing')
     except TimeoutException as e:
-        ui.shot('wf-99-failure')
-        dialog = ui.modal()
-        raise AssertionError('the web client showed: %s; JavaScript '
-            'errors: %s' % (dialog.text if dialog else 'no dialog',
-                ui.errors() or 'none')) from e
+        raise ui.failure('wf-99-failure') from e
 
     # What the server holds
     assignments = leader.model('vb.document.assignment', 'search_read',
