@@ -18,7 +18,7 @@ import io
 import logging
 from zoneinfo import ZoneInfo
 
-from sql import Literal, Null
+from sql import For, Literal, Null, Values
 from sql.aggregate import Max, Min
 from sql.functions import CurrentTimestamp
 
@@ -37,7 +37,7 @@ from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from . import auditchain
 from .exceptions import AuditError
-from .locking import lock_rows
+from .locking import LOCK_WAIT
 
 logger = logging.getLogger(__name__)
 
@@ -546,10 +546,12 @@ class AuditChain(ModelSQL, ModelView):
     def acquire(cls, agency):
         """Lock the head of agency's chain: [id, last sequence, last hash].
 
-        Taken in place when no other transaction moved it since our
-        snapshot (most calls); otherwise the call restarts with the row
-        locked first, as Tryton's lock() does, and the head read then is
-        the latest. Two transactions never chain to the same head.
+        On PostgreSQL chain_pending runs at READ COMMITTED (link_pending):
+        SELECT … FOR UPDATE waits for the transaction holding the head and
+        returns the head it left. Under REPEATABLE READ (a test chaining
+        inside its own transaction) a head moved since the snapshot is a
+        serialization failure: the call starts again. Two transactions
+        never chain to the same head.
         """
         transaction = Transaction()
         heads = transaction.join(_ChainHeads()).heads
@@ -557,34 +559,28 @@ class AuditChain(ModelSQL, ModelView):
             return heads[agency]
         table = cls.__table__()
         cursor = transaction.connection.cursor()
-        cursor.execute(*table.select(table.id, where=(table.company == agency)
-                if agency is not None else (table.company == Null)))
-        row = cursor.fetchone()
-        if row:
-            head_id, = row
-            cls._lock_head(head_id)
+        where = ((table.company == agency) if agency is not None
+            else (table.company == Null))
+        if backend.name == 'postgresql':
+            lock = {'for_': For('UPDATE')}
         else:
-            # Agency created by SQL: its head is new, nobody else sees it
-            with without_check_access():
-                head_id = cls.create([{'company': agency}])[0].id
-        cursor.execute(*table.select(table.last_sequence, table.last_hash,
-                where=table.id == head_id))
-        last_sequence, last_hash = cursor.fetchone()
-        heads[agency] = head = [head_id, last_sequence, last_hash]
-        return head
-
-    @classmethod
-    def _lock_head(cls, head_id):
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
-        if backend.name != 'postgresql':
             # SQLite has one writer: once this transaction writes, nobody
             # else appends before it ends and its reads see the last head
             cursor.execute(*table.update([table.last_sequence],
-                    [table.last_sequence], where=table.id == head_id))
-            return
-        lock_rows(cls._table, [head_id], 'vb_document.msg_audit_busy')
+                    [table.last_sequence], where=where))
+            lock = {}
+        query = table.select(table.id, table.last_sequence, table.last_hash,
+            where=where, **lock)
+        cursor.execute(*query)
+        row = cursor.fetchone()
+        if not row:
+            # Agency created by SQL: its head is new, nobody else sees it
+            with without_check_access():
+                cls.create([{'company': agency}])
+            cursor.execute(*query)
+            row = cursor.fetchone()
+        heads[agency] = head = list(row)
+        return head
 
     @classmethod
     def advance(cls, head, new_head):
@@ -617,7 +613,8 @@ class AuditChain(ModelSQL, ModelView):
                 continue
             with Transaction().new_transaction() as transaction:
                 transaction.connection.cursor().execute(
-                    'SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
+                    'SET TRANSACTION ISOLATION LEVEL READ COMMITTED; '
+                    "SET LOCAL lock_timeout = '%ds'" % LOCK_WAIT)
                 cls.chain_pending([agency])
 
     @classmethod
@@ -655,12 +652,13 @@ class AuditChain(ModelSQL, ModelView):
                 continue
             cls.advance(head, auditchain.link(
                     entries, head=(head[1], head[2]), key=key))
-            for entry in entries:
+            for chunk in grouped_slice(entries, INSERT_ROWS):
+                places = Values([[e['id'], e['sequence'], e['prev_hash'],
+                            e['hash']] for e in chunk])
                 cursor.execute(*table.update(
                         [table.sequence, table.prev_hash, table.hash],
-                        [entry['sequence'], entry['prev_hash'],
-                            entry['hash']],
-                        where=table.id == entry['id']))
+                        [places.column2, places.column3, places.column4],
+                        from_=[places], where=table.id == places.column1))
 
     # Verification ----------------------------------------------------------
 
