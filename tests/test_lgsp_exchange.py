@@ -19,8 +19,12 @@ Then the business flows of spec §1.12 from A to B: a withdrawal (13)
 given back (15) and one kept (16), a revocation applied, an update
 applied (15) and a second one refused (16), a replacement registered;
 and, in the web client (headless Chromium), an update that adds a
-recipient and takes one off.
+recipient and takes one off. Last, signatures: a document signed by A's
+leader and sealed at the issue is checked by B and registered without a
+warning; one sealed with a revoked certificate is refused by B's gate
+and answered 02 with the reasons.
 """
+import base64
 import json
 import os
 import shutil
@@ -28,13 +32,15 @@ import signal
 import subprocess
 import tempfile
 import time
+import unicodedata
 import urllib.request
 
 import pytest
 
 import live
 from browser import UI, browser, needs_chromium  # noqa: F401
-from helpers import agency_id, create_outgoing
+from helpers import agency_id, create_outgoing, minimal_pdf
+from live import binary
 from run import code_key
 
 PASSWORD = live.PASSWORD
@@ -838,3 +844,179 @@ def test_update_changes_recipients_in_web_client(provinces, browser):
     request, = _wait('the update at Sở Nội vụ of B', update_request)
     assert request['reason'] == reason
     side.settled()
+
+
+def _bytes(value):
+    "A binary value as the JSON-RPC API gives it"
+    return base64.b64decode(value['base64']) if value else b''
+
+
+def _leader_signed(pki, text):
+    "A PDF with the reserved fields, signed by the competent person"
+    from trytond.modules.vb_signature import pades
+    from trytond.modules.vb_signature.pades.testpki import TestPKI
+    # The test PDF's standard font writes Latin-1 only
+    data = minimal_pdf(unicodedata.normalize('NFKD', text).encode(
+            'latin-1', 'ignore').decode('latin-1'))
+    data = pades.reserve_fields(data, pades.standard_reservation(data))
+    with pki.signer('leader') as signer:
+        return pades.sign_leader(data, signer,
+            pades.Appearance(image=TestPKI.signature_png()))
+
+
+def _seal_with(side, abbreviation, pki, label):
+    """The organization certificate of side's agency: a key file from the
+    test CA (label), which seals what the agency issues and signs its
+    packages (XMLDSig)"""
+    from trytond.modules.vb_signature.pades.testpki import PASSWORD, TestPKI
+    agency = agency_id(side.admin, abbreviation)
+    side.admin.model('vb.signature.certificate', 'create', [{
+                'owner': 'organization', 'company': agency, 'user': None,
+                'method': 'pkcs12', 'pkcs12': binary(pki.pkcs12(label)),
+                'secret': PASSWORD.decode(),
+                'image': binary(TestPKI.seal_png())}],
+        context={'company': agency})
+    return agency
+
+
+def _main_file(side, document):
+    "The main file of document as side holds it, with its signature check"
+    files = side.admin.model('ir.attachment', 'search_read', [
+            ('resource', '=', f'vb.document,{document}'),
+            ('document_role', '=', 'main')], 0, None, None,
+        ['name', 'data', 'signature_status', 'signature_report'])
+    assert len(files) == 1, files
+    return files[0]
+
+
+def _report(side, report):
+    "[(kind, status, reasons)] of a signature report's signatures"
+    signatures = side.admin.model('vb.signature.report.signature',
+        'search_read', [('report', '=', report)], 0, None, [('id', 'ASC')],
+        ['kind', 'status', 'reasons'])
+    return sorted((s['kind'], s['status'], s['reasons'] or '')
+        for s in signatures)
+
+
+def test_signed_documents_between_two_provinces(provinces, tmp_path):
+    """A signs, B checks every signature and refuses what does not pass.
+
+    Both provinces trust the (test) national root CA, as every agency
+    trusts the Government's. Sở Tư pháp of A seals with its organization
+    certificate: the leader's PAdES signature and A's seal reach Sở Tư
+    pháp of B (policy: refuse what does not pass) in a package signed in
+    XMLDSig; B's worker checks both, the clerk registers with no warning
+    and A gets 01 and 03. Sở Tài chính of A seals with a certificate that
+    the CA has revoked: B stores the document, its check finds the
+    revocation, the registration is refused with the reasons in
+    Vietnamese and changes nothing, and the clerk's refusal (02, the
+    reasons filled in) reaches A.
+    """
+    from trytond.modules.vb_lgsp.edxml import parse
+    from trytond.modules.vb_signature.document import organization_signed
+    from trytond.modules.vb_signature.pades.testpki import (
+        PKIServer, TestPKI)
+    a, b, _ = provinces
+    # Served on 127.0.0.1: B's checks fetch the CRLs of the CA
+    server = PKIServer().start()
+    try:
+        pki = server.attach(TestPKI(server.url, str(tmp_path)))
+        for side in (a, b):
+            side.admin.model('vb.signature.trust', 'create', [{
+                        'certificate': binary(pki.der('root')),
+                        'kind': 'root'}])
+        stp_a = _seal_with(a, 'STP', pki, 'org')
+        stc_a = _seal_with(a, 'STC', pki, 'revoked')
+        stp_b = agency_id(b.admin, 'STP')
+        b.admin.model('company.company', 'write', [stp_b],
+            {'signature_policy': 'refuse'})
+        recipient = a.agency(_sql(b.database, "SELECT identifier_code "
+                "FROM company_company WHERE abbreviation = 'STP' "
+                "AND NOT external")[0][0])
+        b_clerk = b.server.client('vanthu.stp')
+        b_context = {'company': stp_b}
+
+        def issued(agency, login, subject):
+            clerk = a.server.client(login)
+            document, = create_outgoing(clerk, agency, subject=subject,
+                type_code='cong_van', recipients=[recipient],
+                pdf=_leader_signed(pki, subject))
+            clerk.model('vb.document', 'issue', [document],
+                context={'company': agency})
+            document_id, = [d['lgsp_document_id'] for d in a.admin.model(
+                    'vb.document', 'read', [document], ['lgsp_document_id'])]
+            return document, document_id
+
+        def checked(document):
+            "B's main file once B's worker has checked its signatures"
+            def check():
+                main = _main_file(b, document)
+                return main if main['signature_status'] in {
+                    'valid', 'invalid'} else None
+            return _wait('the signature check at B', check)
+
+        def answered(document, code):
+            def check():
+                a.poll()
+                return {s['code']: s['description']
+                    for s in _statuses(a, document)}.get(code)
+            return _wait(f'{code} at A', check)
+
+        # 1. Signed and sealed by A, checked and registered by B
+        good, good_id = issued(stp_a, 'vanthu.stp',
+            "V/v hướng dẫn nghiệp vụ hộ tịch năm 2027")
+        sealed = _bytes(_main_file(a, good)['data'])
+        assert organization_signed(sealed)
+        incoming = _received(b, good_id)
+        main = checked(incoming)
+        # The file B holds is the one A sealed
+        assert _bytes(main['data']) == sealed
+        assert main['signature_status'] == 'valid', _report(
+            b, main['signature_report'])
+        assert [(k, s) for k, s, _ in _report(b,
+                main['signature_report'])] == [
+            ('leader', 'valid'), ('organization', 'valid')]
+        # The package B received is signed by A's organization
+        message, = b.messages([('document', '=', incoming),
+                ('direction', '=', 'in'), ('kind', '=', 'edoc')],
+            fields=['package'])
+        signature = parse(_bytes(message['package'])).signature
+        assert signature.verified and "Thử Nghiệm" in signature.subject
+        # No warning under the refuse policy: the signatures pass
+        b_clerk.model('vb.document', 'register_document', [incoming],
+            context=b_context)
+        values, = b.admin.model('vb.document', 'read', [incoming],
+            ['state', 'register_number'])
+        assert values['state'] == 'registered' and values['register_number']
+        answered(good, '01')
+        answered(good, '03')
+
+        # 2. Sealed with a revoked certificate: refused at B's gate
+        forged, forged_id = issued(stc_a, 'vanthu.stc',
+            "V/v quyết toán kinh phí năm 2026")
+        incoming = _received(b, forged_id)
+        main = checked(incoming)
+        assert main['signature_status'] == 'invalid'
+        signatures = _report(b, main['signature_report'])
+        assert [(k, s) for k, s, _ in signatures] == [
+            ('leader', 'valid'), ('organization', 'invalid')]
+        assert "thu hồi" in signatures[1][2], signatures
+        with pytest.raises(live.RPCError) as refused:
+            b_clerk.model('vb.document', 'register_document', [incoming],
+                context=b_context)
+        assert refused.value.name == 'UserError', refused.value.error
+        message = refused.value.message
+        assert message.startswith("Không thể vào sổ"), message
+        assert "thu hồi" in message, message
+        values, = b.admin.model('vb.document', 'read', [incoming],
+            ['state', 'register_number'])
+        assert (values['state'], values['register_number']) == (
+            'waiting', None)
+        assert '03' not in [s['code'] for s in _statuses(a, forged)]
+        # The clerk refuses it: the reason is the check's, sent back as 02
+        _wizard(b_clerk, 'vb.document.refuse', incoming, 'refuse', {},
+            context=b_context)
+        description = answered(forged, '02')
+        assert "thu hồi" in description, description
+    finally:
+        server.stop()
