@@ -43,6 +43,10 @@ def test_issued_document_is_valid_with_a_full_report(pades, issued, online):
     assert leader.modification == 'FORM_FILLING'
     assert leader.changed_fields == sorted(
         [FIELD_NUMBER, 'NgayBanHanh', FIELD_ORGANIZATION])
+    # Plain strings, not pyHanko's objects tied to the PDF (which
+    # to_dict() would deep-copy with the whole file)
+    assert {type(v) for v in [leader.field, *leader.changed_fields]} == {
+        str}
     assert (organization.kind, organization.modification) == (
         'organization', 'NONE')
     assert organization.signer == "Ủy ban nhân dân tỉnh Thử Nghiệm"
