@@ -15,9 +15,8 @@ class Company(metaclass=PoolMeta):
     __name__ = 'company.company'
 
     def lgsp_credentials(self):
-        from cryptography.hazmat.primitives.serialization import pkcs12
-
         from trytond.modules.vb_signature import secret
+        from trytond.modules.vb_signature.pades.signer import open_pkcs12
         from .edxml.xmldsig import AgencyCredentials
         Certificate = Pool().get('vb.signature.certificate')
         certificate = Certificate.of_agency(self)
@@ -27,9 +26,8 @@ class Company(metaclass=PoolMeta):
         if not key_file or not token:
             return super().lgsp_credentials()
         try:
-            key, cert, chain = pkcs12.load_key_and_certificates(key_file,
-                secret.decrypt(token).encode('utf-8'))
+            opened = open_pkcs12(key_file, secret.decrypt(token))
         except (ValueError, secret.SecretError):
             return super().lgsp_credentials()
-        return AgencyCredentials(certificate=cert, private_key=key,
-            chain=tuple(chain or ()))
+        return AgencyCredentials(certificate=opened.cert,
+            private_key=opened.key, chain=opened.extra)

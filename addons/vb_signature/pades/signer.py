@@ -5,13 +5,26 @@
 A `Signer` wraps a pyHanko signer with the certificate facts the pipeline
 needs (the name on the stamp, the validity check before signing). Passwords
 and PINs are used to open the key and are not kept.
+
+Opening a PKCS#12 file derives its key from the password (about 40 ms,
+then 20 ms to read its certificates): a server that seals every issued
+document keeps the last files it opened, opened, in the process, under a
+digest of the file and its password. That widens nothing: the server
+holds the file and can decrypt its stored password anyway.
 """
 import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
 
 from .errors import SignerError
 from .fonts import nfc
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), 'ICT')
+# PKCS#12 files kept open in the process
+OPENED_MAX = 32
+_opened = OrderedDict()
+_opened_lock = threading.Lock()
 # A signing certificate must assert one of these (RFC 5280 keyUsage)
 SIGNING_KEY_USAGES = frozenset({'digital_signature', 'non_repudiation'})
 
@@ -134,29 +147,18 @@ class Signer:
         The file must hold the private key and its certificate; the other
         certificates in it (the chain) are embedded in the signatures.
         """
-        from asn1crypto import keys, x509
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.serialization import pkcs12
         from pyhanko_certvalidator.registry import SimpleCertificateStore
-        if isinstance(password, str):
-            password = password.encode()
         try:
-            key, cert, extra = pkcs12.load_key_and_certificates(
-                bytes(data), password or None)
+            opened = open_pkcs12(data, password)
         except ValueError as e:
             raise SignerError('pkcs12_unreadable',
                 "Không mở được tệp PKCS#12: sai mật khẩu hoặc tệp hỏng.",
                 repr(e)) from e
-        if key is None or cert is None:
+        if opened.key is None or opened.cert is None:
             raise SignerError('pkcs12_incomplete',
                 "Tệp PKCS#12 không có khóa bí mật hoặc chứng thư số.")
-        der = serialization.Encoding.DER
-        signing_cert = x509.Certificate.load(cert.public_bytes(der))
-        chain = [x509.Certificate.load(c.public_bytes(der))
-            for c in extra or ()]
-        signing_key = keys.PrivateKeyInfo.load(key.private_bytes(der,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
+        key, signing_cert, signing_key, chain = (opened.key,
+            opened.signing_cert, opened.signing_key, opened.chain)
         signer = _cached_key_signer_class()(pyca_key=key,
             signing_cert=signing_cert, signing_key=signing_key,
             cert_registry=SimpleCertificateStore.from_certs(chain))
@@ -221,3 +223,51 @@ class Signer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class _OpenedPKCS12:
+    """A PKCS#12 file opened: its key, certificate and other certificates
+    (cryptography objects), and the same as asn1crypto objects for pyHanko
+    (None when the file lacks the key or the certificate)"""
+
+    def __init__(self, key, cert, extra):
+        from asn1crypto import keys, x509
+        from cryptography.hazmat.primitives import serialization
+        self.key, self.cert, self.extra = key, cert, tuple(extra or ())
+        der = serialization.Encoding.DER
+        self.chain = [x509.Certificate.load(c.public_bytes(der))
+            for c in self.extra]
+        self.signing_cert = self.signing_key = None
+        if key is not None and cert is not None:
+            self.signing_cert = x509.Certificate.load(cert.public_bytes(der))
+            self.signing_key = keys.PrivateKeyInfo.load(key.private_bytes(
+                    der, serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption()))
+        # Parsed now (asn1crypto is lazy): the threads of a server share
+        # these objects and only read them
+        for value in (*self.chain, self.signing_cert, self.signing_key):
+            if value is not None:
+                value.native
+
+
+def open_pkcs12(data, password):
+    """The PKCS#12 file data opened with password (_OpenedPKCS12), kept
+    open for the next calls; ValueError when it cannot be opened."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    if isinstance(password, str):
+        password = password.encode()
+    data = bytes(data)
+    password = password or None
+    digest = hashlib.sha256(len(data).to_bytes(8, 'big') + data
+        + (password or b'')).digest()
+    with _opened_lock:
+        opened = _opened.get(digest)
+        if opened is not None:
+            _opened.move_to_end(digest)
+            return opened
+    opened = _OpenedPKCS12(*pkcs12.load_key_and_certificates(data, password))
+    with _opened_lock:
+        _opened[digest] = opened
+        while len(_opened) > OPENED_MAX:
+            _opened.popitem(last=False)
+    return opened

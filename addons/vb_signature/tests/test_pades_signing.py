@@ -208,13 +208,21 @@ def test_bad_inputs_are_refused(pades, issued):
 
 
 def test_pkcs12_signer_reads_key_certificate_and_chain(pades):
-    signer = Signer.from_pkcs12(pades.pki.pkcs12('org'), PASSWORD.decode())
+    key_file = pades.pki.pkcs12('org')
+    signer = Signer.from_pkcs12(key_file, PASSWORD.decode())
     assert signer.name == "Ủy ban nhân dân tỉnh Thử Nghiệm"
     assert signer.facts['issuer'] == "CA chuyên dùng Chính phủ (TEST)"
     chain = {c.subject.native['common_name']
         for c in signer.pyhanko_signer.cert_registry}
     assert "CA chuyên dùng Chính phủ (TEST)" in chain
     assert not hasattr(signer, 'password')
+    # Kept open for the next seal: the same key, not opened again
+    again = Signer.from_pkcs12(key_file, PASSWORD.decode())
+    assert again.pyhanko_signer.signing_cert is (
+        signer.pyhanko_signer.signing_cert)
+    # ...but only with its password
+    _raises(SignerError, 'pkcs12_unreadable', Signer.from_pkcs12,
+        key_file, b'wrong')
 
 
 # Annexes and electronic copies: no image, 10 pt text at the top right
