@@ -851,17 +851,25 @@ def _bytes(value):
     return base64.b64decode(value['base64']) if value else b''
 
 
-def _leader_signed(pki, text):
-    "A PDF with the reserved fields, signed by the competent person"
+def _leader_signed(pki, data):
+    "The PDF data with the reserved fields, signed by the competent person"
     from trytond.modules.vb_signature import pades
     from trytond.modules.vb_signature.pades.testpki import TestPKI
-    # The test PDF's standard font writes Latin-1 only
-    data = minimal_pdf(unicodedata.normalize('NFKD', text).encode(
-            'latin-1', 'ignore').decode('latin-1'))
     data = pades.reserve_fields(data, pades.standard_reservation(data))
     with pki.signer('leader') as signer:
         return pades.sign_leader(data, signer,
             pades.Appearance(image=TestPKI.signature_png()))
+
+
+def _trust_and_seal(a, b, pki, seals):
+    """Both provinces trust the test CA's root, as every agency trusts the
+    Government's; seals: {abbreviation: certificate label} of A's agencies
+    given an organization certificate. Their ids."""
+    for side in (a, b):
+        side.admin.model('vb.signature.trust', 'create', [{
+                    'certificate': binary(pki.der('root')), 'kind': 'root'}])
+    return {abbreviation: _seal_with(a, abbreviation, pki, label)
+        for abbreviation, label in seals.items()}
 
 
 def _seal_with(side, abbreviation, pki, label):
@@ -921,12 +929,9 @@ def test_signed_documents_between_two_provinces(provinces, tmp_path):
     server = PKIServer().start()
     try:
         pki = server.attach(TestPKI(server.url, str(tmp_path)))
-        for side in (a, b):
-            side.admin.model('vb.signature.trust', 'create', [{
-                        'certificate': binary(pki.der('root')),
-                        'kind': 'root'}])
-        stp_a = _seal_with(a, 'STP', pki, 'org')
-        stc_a = _seal_with(a, 'STC', pki, 'revoked')
+        sealing = _trust_and_seal(a, b, pki,
+            {'STP': 'org', 'STC': 'revoked'})
+        stp_a, stc_a = sealing['STP'], sealing['STC']
         stp_b = agency_id(b.admin, 'STP')
         b.admin.model('company.company', 'write', [stp_b],
             {'signature_policy': 'refuse'})
@@ -940,7 +945,10 @@ def test_signed_documents_between_two_provinces(provinces, tmp_path):
             clerk = a.server.client(login)
             document, = create_outgoing(clerk, agency, subject=subject,
                 type_code='cong_van', recipients=[recipient],
-                pdf=_leader_signed(pki, subject))
+                # The test PDF's standard font writes Latin-1 only
+                pdf=_leader_signed(pki, minimal_pdf(unicodedata.normalize(
+                            'NFKD', subject).encode('latin-1', 'ignore'
+                            ).decode('latin-1'))))
             clerk.model('vb.document', 'issue', [document],
                 context={'company': agency})
             document_id, = [d['lgsp_document_id'] for d in a.admin.model(

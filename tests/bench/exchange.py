@@ -20,6 +20,12 @@ VBDH_BENCH_EXCHANGE_PREISSUED=1 issues the documents before the clock
 starts, A's worker stopped meanwhile: the clock then measures the exchange
 alone, from A's outbox to B and the statuses back (B's clerk still
 registers each arrival while it runs).
+VBDH_BENCH_EXCHANGE_SIGNED=1 sends signed documents, as a province does:
+each draft is signed by the leader (PAdES, before the clock), A's
+Ủy ban nhân dân seals it at the issue with its organization certificate
+(which also signs the packages, XMLDSig), B's worker checks both
+signatures against the test CA (its CRLs fetched over HTTP) and B's
+Sở Nội vụ, set to refuse what does not pass, registers with no warning.
 
 Reported: documents per minute, when each stage was complete for every
 document, and the CPU seconds of each process (the trytond servers, the
@@ -76,6 +82,8 @@ WORKER_PROCESSES = int(os.environ.get('VBDH_BENCH_WORKER_PROCESSES', 0))
 # stopped, so that the clock measures the exchange alone: from A's outbox
 # to B and the statuses back, without the clerks' issuing on the cores
 PREISSUED = os.environ.get('VBDH_BENCH_EXCHANGE_PREISSUED') == '1'
+# 1: signed documents, sealed at the issue, checked at B
+SIGNED = os.environ.get('VBDH_BENCH_EXCHANGE_SIGNED') == '1'
 # BENCH_KEEP=1 keeps both databases (their ir_queue tells when each task
 # was queued, taken and finished)
 KEEP = bool(os.environ.get('BENCH_KEEP'))
@@ -234,7 +242,7 @@ def setup(directory):
     return names, axis, sides
 
 
-def run(a, b, count, poll_interval):
+def run(a, b, count, poll_interval, pki=None):
     snv_code = exchange._sql(b.database, "SELECT identifier_code "
         "FROM company_company WHERE abbreviation = 'SNV' "
         "AND NOT external")[0][0]
@@ -243,10 +251,15 @@ def run(a, b, count, poll_interval):
     clerk_a = a.server.client('vanthu.ubnd')
     # The drafts are made before the clock starts, with a page of text as
     # an issued letter has (a PDF without text is OCR'd at B as a scan)
+    snv = agency_id(b.admin, 'SNV')
+    if pki:
+        exchange._trust_and_seal(a, b, pki, {'UBND': 'org'})
+        b.admin.model('company.company', 'write', [snv],
+            {'signature_policy': 'refuse'})
     drafts = create_outgoing(clerk_a, ubnd, count,
         subject="V/v đo thông lượng liên thông", type_code='cong_van',
-        recipients=[recipient], pdf=LETTER)
-    snv = agency_id(b.admin, 'SNV')
+        recipients=[recipient],
+        pdf=exchange._leader_signed(pki, LETTER) if pki else LETTER)
     clerk_b = b.server.client('vanthu.snv')
     # Their files' tasks (text extraction, signature check) are done
     # before the clock starts
@@ -382,6 +395,7 @@ def run(a, b, count, poll_interval):
         'documents': count,
         'issuers_at_a': ISSUERS,
         'issued_before_the_clock': PREISSUED,
+        'signed': bool(pki),
         'web_processes': WEB_WORKERS,
         'poll_interval_s': poll_interval,
         'elapsed_s': round(elapsed, 1),
@@ -412,11 +426,23 @@ def main(argv=()):
     print("*** Chuẩn bị hai tỉnh (lần đầu mất vài phút)…", flush=True)
     directory = tempfile.mkdtemp(prefix='vbdh-bench-exchange-')
     names, axis, sides = {}, None, {}
+    pki_server = None
     try:
+        pki = None
+        if SIGNED:
+            from trytond.modules.vb_signature.pades.testpki import (
+                PKIServer, TestPKI)
+            # Served on 127.0.0.1: B's checks fetch the CA's CRLs
+            pki_server = PKIServer().start()
+            folder = Path(directory) / 'pki'
+            folder.mkdir()
+            pki = pki_server.attach(TestPKI(pki_server.url, str(folder)))
         names, axis, sides = setup(directory)
         result = run(sides['A'], sides['B'], args.documents,
-            args.poll_interval)
+            args.poll_interval, pki)
     finally:
+        if pki_server:
+            pki_server.stop()
         for side in sides.values():
             side.stop()
         if axis:
