@@ -29,6 +29,7 @@ class Handover(metaclass=PoolMeta):
     def add_long_term_validation(cls, dossiers):
         "Add B-LT/B-LTA data to the signed files of the dossiers"
         pool = Pool()
+        Attachment = pool.get('ir.attachment')
         Trust = pool.get('vb.signature.trust')
         roots, intermediates = Trust.store()
         for dossier in dossiers:
@@ -38,7 +39,16 @@ class Handover(metaclass=PoolMeta):
             policy = policy_of(agency)
             policy.intermediates = tuple(intermediates)
             for document in dossier.documents:
-                for attachment in document.files:
+                files = document._files_by_document([document])[document.id]
+                # A file whose check has not run yet (its file task lost
+                # with a killed worker, say) is checked now, then read again
+                pending = [f for f in files
+                    if f.signature_status == 'pending']
+                if pending:
+                    Attachment.verify_signatures(pending)
+                    files = document._files_by_document(
+                        [document])[document.id]
+                for attachment in files:
                     if attachment.signature_status != 'valid':
                         continue
                     try:

@@ -224,23 +224,26 @@ class Document(metaclass=PoolMeta):
             document.store_signed(main, data, 'leader', certificate)
         cls.leader_signed(documents, certificate)
 
-    def store_signed(self, attachment, data, role, certificate):
-        "Keep the signed bytes of a file, check them and log the step"
+    def store_signed(self, attachment, data, role, certificate, check=True):
+        """Keep the signed bytes of a file, check them (now, or in the file
+        task when not check) and log the step; the report, if checked"""
         pool = Pool()
         Attachment = pool.get('ir.attachment')
         Audit = pool.get('vb.document.audit')
         # The signing step writes files its user may not edit (a document
         # under review, an issued one): it was checked above
         with without_check_access(), Transaction().set_context(
-                vb_signature_checked=True):
+                vb_signature_checked=check):
             Attachment.write([attachment], {'data': data})
-        report, = Attachment.verify_signatures([attachment])
+        report = None
+        if check:
+            report, = Attachment.verify_signatures([attachment])
         Audit.record(self, 'sign', {
                 'file': attachment.name,
                 'role': role,
                 'certificate': certificate.serial if certificate else None,
                 'signer': certificate.subject_name if certificate else None,
-                'status': report.status,
+                'status': report.status if report else 'pending',
                 })
         return report
 
@@ -342,8 +345,13 @@ class Document(metaclass=PoolMeta):
                                 self.number_notation, tsa=tsa)))
             except pades.SignatureError as error:
                 raise _signing_error(error)
+        # Checked by the file task after the commit, not here: the issue
+        # holds the register's counter, and a check asks the CA's OCSP
+        # responders and CRLs over the network (up to a second each),
+        # which every other clerk of the register would wait for
         for attachment, signed in results:
-            self.store_signed(attachment, signed, 'organization', certificate)
+            self.store_signed(attachment, signed, 'organization', certificate,
+                check=False)
         return True
 
     # Incoming: the gate on receipt ------------------------------------------

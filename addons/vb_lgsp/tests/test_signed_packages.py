@@ -13,7 +13,8 @@ from trytond.modules.vb_signature import pades
 from trytond.modules.vb_signature.document import organization_signed
 from trytond.modules.vb_signature.pades.testpki import (
     PASSWORD, PKIServer, TestPKI)
-from trytond.modules.vb_signature.tests import file_signatures
+from trytond.modules.vb_signature.tests import (
+    check_pending_files, file_signatures)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
@@ -107,5 +108,6 @@ class SignedPackageTestCase(unittest.TestCase):
             self.assertTrue(organization_signed(sent.data))
             self.assertEqual(hashlib.sha256(sent.data).hexdigest(),
                 hashlib.sha256(main.data).hexdigest())
+            check_pending_files()
             self.assertEqual(file_signatures(main.id),
                 ('valid', [('leader', 'valid'), ('organization', 'valid')]))

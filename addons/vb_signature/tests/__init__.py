@@ -14,3 +14,12 @@ def file_signatures(attachment_id):
     report = values['signature_report']
     return values['signature_status'], sorted((s.kind, s.status)
         for s in (Report(report).signatures if report else []))
+
+
+def check_pending_files():
+    """Check the files waiting for their signature check, as the file task
+    queued by their change does after the commit (a sealed file is
+    checked there, not in the issue)"""
+    Attachment = Pool().get('ir.attachment')
+    Attachment.verify_signatures(Attachment.search([
+                ('signature_status', '=', 'pending')]))

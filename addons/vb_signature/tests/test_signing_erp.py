@@ -20,7 +20,8 @@ from trytond.modules.vb_signature import pades, secret
 from trytond.modules.vb_signature.client import sign_attributes
 from trytond.modules.vb_signature.exceptions import SigningError
 from trytond.modules.vb_signature.request import RemoteSigner
-from trytond.modules.vb_signature.tests import file_signatures
+from trytond.modules.vb_signature.tests import (
+    check_pending_files, file_signatures)
 from trytond.modules.vb_signature.pades.testpki import (
     PASSWORD, PIN, PKIServer, TestPKI, softhsm_library, softhsm_token)
 from trytond.pool import Pool
@@ -194,6 +195,7 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
         self.assertEqual(draft.leader_signed_by, r['leader'])
         with as_user(r['clerk'], check_access=False):
             Document.issue([draft])
+        check_pending_files()
         draft = Document(draft.id)
         self.assertEqual(draft.state, 'issued')
         self.assertEqual(sorted((s.kind, s.status)
@@ -240,6 +242,7 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
                 certificate.appearance())
         main = self._give_main_file(document, corrected)
         self.assertNotEqual(bytes(main.data), corrected)
+        check_pending_files()
         self.assertEqual(file_signatures(main.id),
             ('valid', [('leader', 'valid'), ('organization', 'valid')]))
         self.assertGreaterEqual(Document(document.id).sealed_at, sealed_at)
@@ -365,6 +368,7 @@ class SigningTestCase(SigningSetup, unittest.TestCase):
             Document.sign_as_leader([draft], certificate, PASSWORD.decode())
         with as_user(r['clerk'], check_access=False):
             Document.issue([Document(draft.id)])
+        check_pending_files()
         draft = Document(draft.id)
         self.assertEqual(draft.signature_status, 'valid')
         self.assertIn('organization', [s.kind for s in draft.signature_lines])
