@@ -372,6 +372,15 @@ class Attachment(metaclass=PoolMeta):
         cls.index_file_text(attachments)
 
     @classmethod
+    def check_received(cls, attachments):
+        """Hook: files just received from another system (vb_lgsp), in the
+        transaction that stores them; modules check now what must be known
+        before anyone acts on the document (vb_signature: its signatures,
+        which the clerk's registration needs). The rest of the reading
+        (the text) stays in the file task."""
+        pass
+
+    @classmethod
     def index_file_text(cls, attachments):
         """Read the text of the files (queue task): OCR when needed.
 

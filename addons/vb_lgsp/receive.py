@@ -270,7 +270,7 @@ def _attach_files(document, package):
                 'document_role': role,
                 })
     if values:
-        Attachment.create(values)
+        Attachment.check_received(Attachment.create(values))
 
 
 def _store_status(message, package):

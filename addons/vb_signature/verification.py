@@ -224,6 +224,16 @@ class Attachment(metaclass=PoolMeta):
         super()._process_files(attachments)
 
     @classmethod
+    def check_received(cls, attachments):
+        # Checked with the package, as the exchange requires: the file task
+        # then finds them checked, and a clerk registering the document
+        # as soon as it shows does not check them a second time
+        super().check_received(attachments)
+        files = [a for a in attachments if cls._is_document_pdf(a)]
+        if files:
+            cls.verify_signatures(files)
+
+    @classmethod
     def _set_signature(cls, attachments, status, report=None):
         # In SQL: the files of numbered documents cannot be written through
         # the ORM, and a check is not a change of the file
