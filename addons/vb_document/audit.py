@@ -72,6 +72,12 @@ def _now():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def _of_agency(table, agency):
+    "The rows of table in agency's chain (None: the chain of no agency)"
+    return ((table.company == agency) if agency is not None
+        else (table.company == Null))
+
+
 class _ChainHeads:
     """What the audit knows of this transaction.
 
@@ -449,8 +455,7 @@ class Audit(ModelSQL, ModelView):
         """
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        chain_where = ((table.company == agency) if agency is not None
-            else (table.company == Null)) & (table.sequence != Null)
+        chain_where = _of_agency(table, agency) & (table.sequence != Null)
         if last is not None:
             chain_where &= table.sequence <= last
         if where is not None:
@@ -559,8 +564,7 @@ class AuditChain(ModelSQL, ModelView):
             return heads[agency]
         table = cls.__table__()
         cursor = transaction.connection.cursor()
-        where = ((table.company == agency) if agency is not None
-            else (table.company == Null))
+        where = _of_agency(table, agency)
         if backend.name == 'postgresql':
             lock = {'for_': For('UPDATE')}
         else:
@@ -641,10 +645,8 @@ class AuditChain(ModelSQL, ModelView):
             agencies = cls._pending_agencies()
         for agency in agencies:
             head = cls.acquire(agency)
-            where = ((table.company == agency) if agency is not None
-                else (table.company == Null))
             cursor.execute(*table.select(*Audit._columns(table),
-                    where=where & (table.sequence == Null),
+                    where=_of_agency(table, agency) & (table.sequence == Null),
                     order_by=[table.id.asc]))
             entries = [e for e in map(Audit._row_entry, cursor)
                 if auditchain.sealed(e, key=key)]
@@ -706,8 +708,7 @@ class AuditChain(ModelSQL, ModelView):
         return self._verify_segment(first, last, head)
 
     def _where(self, table):
-        return (table.company == self.agency_id) if self.company \
-            else (table.company == Null)
+        return _of_agency(table, self.agency_id)
 
     def _unchained(self):
         """A Result naming a row of the agency without a place in the

@@ -157,11 +157,9 @@ class Signer:
         if opened.key is None or opened.cert is None:
             raise SignerError('pkcs12_incomplete',
                 "Tệp PKCS#12 không có khóa bí mật hoặc chứng thư số.")
-        key, signing_cert, signing_key, chain = (opened.key,
-            opened.signing_cert, opened.signing_key, opened.chain)
-        signer = _cached_key_signer_class()(pyca_key=key,
-            signing_cert=signing_cert, signing_key=signing_key,
-            cert_registry=SimpleCertificateStore.from_certs(chain))
+        signer = _cached_key_signer_class()(pyca_key=opened.key,
+            signing_cert=opened.signing_cert, signing_key=opened.signing_key,
+            cert_registry=SimpleCertificateStore.from_certs(opened.chain))
         return cls(signer)
 
     @classmethod
