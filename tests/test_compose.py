@@ -174,6 +174,8 @@ def test_commands(services):
     # Retries scheduled by the LGSP outbox are picked up within 5 s; a
     # task failing at commit is logged (INFO)
     assert command(services['worker'])[1:] == database + ['-t', '5', '-vv']
+    # One instance hands out about 18 tasks a second (docker-compose.yml)
+    assert services['worker']['deploy']['replicas'] == 2
 
 
 def test_web_port_on_loopback(services):
