@@ -14,7 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import uuid
+from contextlib import contextmanager
 
 from sql import For, Literal, Null
 
@@ -68,6 +70,18 @@ MAX_DELAY = 3600
 URGENT_EXPECTED = None
 NORMAL_EXPECTED = dt.timedelta(minutes=30)
 QUEUE_NAME = 'lgsp'
+# Messages a queue task sends or receives at most (Message.enqueue)
+TASK_MESSAGES = 10
+
+
+class _Grouping(threading.local):
+    "The message lists of the thread's Message.grouped() blocks"
+
+    def __init__(self):
+        self.stack = []
+
+
+_grouping = _Grouping()
 
 
 def sha256(data):
@@ -410,17 +424,46 @@ class Message(ModelSQL, ModelView):
         return message
 
     @classmethod
-    def enqueue(cls, messages, delay=None):
-        "Hand messages to the queue, urgent ones first"
+    def enqueue(cls, messages, delay=None, alone=False):
+        """Hand messages to the queue, urgent ones first.
+
+        Up to TASK_MESSAGES messages go in a task: trytond-worker hands
+        out about 18 tasks a second an instance, and each task costs its
+        bookkeeping (docker-compose.yml). alone: a task each, for messages
+        taken again after a failure, so that a message whose task keeps
+        failing does not hold back others. Inside grouped(), the messages
+        wait for the end of the block to be grouped with the others.
+        """
+        if _grouping.stack and delay is None and not alone:
+            _grouping.stack[-1].extend(messages)
+            return
         transaction = Transaction()
+        groups = {}
         for message in messages:
             method = 'send' if message.direction == 'out' else 'receive'
+            groups.setdefault((method, bool(message.urgent)), []).append(
+                message)
+        for (method, urgent), group in sorted(groups.items(),
+                key=lambda item: not item[0][1]):
             with transaction.set_context(
                     queue_name=QUEUE_NAME,
-                    queue_expected_at=(URGENT_EXPECTED if message.urgent
+                    queue_expected_at=(URGENT_EXPECTED if urgent
                         else NORMAL_EXPECTED),
                     queue_scheduled_at=delay):
-                getattr(cls.__queue__, method)([message])
+                for chunk in _chunks(group, 1 if alone else TASK_MESSAGES):
+                    getattr(cls.__queue__, method)(chunk)
+
+    @classmethod
+    @contextmanager
+    def grouped(cls):
+        """Queue the messages enqueued inside the block together at its
+        end (the 01 of each package a receiving task stores)"""
+        _grouping.stack.append([])
+        try:
+            yield
+        finally:
+            messages = _grouping.stack.pop()
+        cls.enqueue(messages)
 
     @classmethod
     def send(cls, messages):
@@ -523,7 +566,7 @@ class Message(ModelSQL, ModelView):
             if (message.recipient and message.direction == 'out'
                     and message.kind == 'edoc'):
                 message.recipient.set_lgsp_queued()
-        cls.enqueue(to_retry)
+        cls.enqueue(to_retry, alone=True)
 
     @classmethod
     def resend_lost(cls, connection):
@@ -566,7 +609,7 @@ class Message(ModelSQL, ModelView):
             message.tell_admins('vb_lgsp.msg_message_dead'
                 if message.direction == 'out'
                 else 'vb_lgsp.msg_message_failed')
-        cls.enqueue(again)
+        cls.enqueue(again, alone=True)
 
     def tell_admins(self, message_id):
         "Notify the agency's administrators (and the document's clerk)"
@@ -640,11 +683,12 @@ class Message(ModelSQL, ModelView):
     def receive(cls, messages):
         "Download, check and store listed incoming messages (queue task)"
         from .receive import receive
-        for message in messages:
-            cls._lock_row(message)
-            message = cls(message.id)
-            if message.direction == 'in' and message.state == 'listed':
-                receive(message)
+        with cls.grouped():
+            for message in messages:
+                cls._lock_row(message)
+                message = cls(message.id)
+                if message.direction == 'in' and message.state == 'listed':
+                    receive(message)
 
     def acknowledge_later(self, status='done'):
         "Acknowledge the delivery to the axis once the transaction commits"

@@ -231,6 +231,50 @@ class ExchangeTestCase(unittest.TestCase):
                 sent.document.subject)
 
     @with_transaction()
+    def test_tasks_grouped(self):
+        """Deliveries are received ten a task, their 01 sent ten a task;
+        messages taken again after a lost task go a task each"""
+        pool = Pool()
+        Message = pool.get('vb.lgsp.message')
+        Queue = pool.get('ir.queue')
+
+        def queued():
+            "The exchange's tasks pushed and not run: method, messages"
+            tasks = [Queue(t) for t in Transaction().tasks]
+            return [(t.data['method'], len(t.data['instances']))
+                for t in tasks if t.name == 'lgsp']
+        with running_axis() as axis:
+            r = setup_province(axis.url)
+            nghe_an = peer(axis.url)
+            for number in range(60, 72):
+                send_as_peer(nghe_an, peer_document(number=str(number)))
+            r['connection'].poll_inbox()
+            self.assertEqual(queued(), [('receive', 10), ('receive', 2)])
+            receiving = [Queue(t) for t in Transaction().tasks]
+            Transaction().tasks.clear()
+            for task, stored in zip(receiving, [10, 2]):
+                task.run()
+                # The 01 of the packages the task stored: one task
+                self.assertEqual(queued(), [('send', stored)])
+                run_tasks()
+            self.assertEqual(len(self.messages(state='stored')), 12)
+            self.assertEqual(len(peer_inbox(nghe_an, 'status')), 12)
+
+            # Lost tasks: taken again one a task
+            for number in range(80, 83):
+                send_as_peer(nghe_an, peer_document(number=str(number)))
+            r['connection'].poll_inbox()
+            Transaction().tasks.clear()
+            listed = self.messages(state='listed')
+            self.assertEqual(len(listed), 3)
+            Message.write(listed, {'next_attempt_at':
+                    listed[0].create_date - dt.timedelta(hours=1)})
+            r['connection'].poll_inbox()
+            self.assertEqual(queued(), [('receive', 1)] * 3)
+            run_tasks()
+            self.assertEqual(len(self.messages(state='stored')), 15)
+
+    @with_transaction()
     def test_receive_document(self):
         "A package in the inbox becomes a document waiting for the clerk"
         pool = Pool()
