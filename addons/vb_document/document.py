@@ -688,11 +688,18 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
             document.issuer = document.company
             document.issuer_name = document.company.rec_name
             document.state = 'issued'
+            document._on_issue()
         cls.save(documents)
         cls._finish_files(documents)
         recipients = [r for d in documents for r in d.recipients]
         if recipients:
             Recipient.deliver(recipients)
+
+    def _on_issue(self):
+        """Hook: the outgoing document was just numbered and dated by the
+        issue and is not saved yet; set what derives from its number, to
+        be written with it (vb_lgsp: the edXML DocumentId)."""
+        pass
 
     @classmethod
     def _finish_files(cls, documents):

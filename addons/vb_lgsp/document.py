@@ -100,6 +100,17 @@ class Document(metaclass=PoolMeta):
         default.setdefault('recipients.lgsp_status_date', None)
         return super().copy(documents, default=default)
 
+    def _on_issue(self):
+        from .package import document_id
+        super()._on_issue()
+        Message = Pool().get('vb.lgsp.message')
+        # Written with the issue's number, not in a second write of the
+        # document (its history row, its audit entry) by the outbox
+        if not self.lgsp_document_id and any(
+                r.agency.external and r.state == 'draft'
+                and Message.connection_for(r) for r in self.recipients):
+            self.lgsp_document_id = document_id(self)
+
     @classmethod
     @ModelView.button
     def register_document(cls, documents):

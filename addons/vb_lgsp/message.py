@@ -235,14 +235,11 @@ class Message(ModelSQL, ModelView):
         values, queued, packages = [], [], {}
         for recipient in recipients:
             document = recipient.document
-            agency = document.company
-            connection = agency.lgsp_connection_to(recipient.agency)
-            if (not connection or not connection.active
-                    or not agency.identifier_code
-                    or not recipient.agency.identifier_code
-                    or document.secrecy.secret):
+            connection = cls.connection_for(recipient)
+            if not connection:
                 continue
             if document not in packages:
+                # Set by the issue (Document._on_issue) unless sent later
                 if not document.lgsp_document_id:
                     document.lgsp_document_id = document_id(document)
                 packages[document] = document_package(document)
@@ -258,6 +255,21 @@ class Message(ModelSQL, ModelView):
         if values:
             cls.enqueue(cls.create(values))
         return queued
+
+    @staticmethod
+    def connection_for(recipient):
+        """The active connection that takes the document of recipient (a
+        line) to its agency, or None: left to the post (no mã định danh on
+        either side, no connection, a secret document)"""
+        document = recipient.document
+        agency = document.company
+        connection = agency.lgsp_connection_to(recipient.agency)
+        if (not connection or not connection.active
+                or not agency.identifier_code
+                or not recipient.agency.identifier_code
+                or document.secrecy.secret):
+            return None
+        return connection
 
     @classmethod
     def outgoing_values(cls, document, connection, target, data, name,
