@@ -249,6 +249,12 @@ def _looping(function, stop, errors):
     return threading.Thread(target=loop, daemon=True)
 
 
+def _stop_all(stop, threads):
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+
+
 def _count(database, query, params=None):
     return exchange._sql(database, query, params)[0][0]
 
@@ -407,9 +413,7 @@ def run(a, b, count, poll_interval, pki=None):
                     milestones[name] = time.monotonic() - started
             time.sleep(0.2)
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join(30)
+        _stop_all(stop, threads)
     elapsed = time.monotonic() - started
     cpu = meter.stop()
     for profiler in profilers:
@@ -508,9 +512,7 @@ def staged(a, b, count, poll_interval, register, issue_all, ids, pki):
                         raise AssertionError(f'{name}: not complete in time')
                     time.sleep(0.2)
             finally:
-                stop.set()
-                for thread in threads:
-                    thread.join(30)
+                _stop_all(stop, threads)
             elapsed = time.monotonic() - started
             cpu = meter.stop()
         total = sum(cpu.values())
