@@ -42,10 +42,7 @@ class Handover(metaclass=PoolMeta):
                 files = document._files_by_document([document])[document.id]
                 # A file whose check has not run yet (its file task lost
                 # with a killed worker, say) is checked now, then read again
-                pending = [f for f in files
-                    if f.signature_status == 'pending']
-                if pending:
-                    Attachment.verify_signatures(pending)
+                if Attachment.check_waiting(files):
                     files = document._files_by_document(
                         [document])[document.id]
                 for attachment in files:

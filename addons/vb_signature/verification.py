@@ -218,10 +218,16 @@ class Attachment(metaclass=PoolMeta):
     def _process_files(cls, attachments):
         # In vb_document's file task, before the text: the registration
         # waits for the check, and the text of a scan (OCR) takes seconds
+        cls.check_waiting(attachments)
+        super()._process_files(attachments)
+
+    @classmethod
+    def check_waiting(cls, attachments):
+        "Check those of attachments whose check is waiting; return them"
         pending = [a for a in attachments if a.signature_status == 'pending']
         if pending:
             cls.verify_signatures(pending)
-        super()._process_files(attachments)
+        return pending
 
     @classmethod
     def check_received(cls, attachments):
