@@ -422,26 +422,43 @@ def run(a, b, count, poll_interval, pki=None):
         profiler.wait(60)
     total_cpu = sum(cpu.values())
     return {
-        'documents': count,
-        'issuers_at_a': ISSUERS,
-        'issued_before_the_clock': PREISSUED,
-        'signed': bool(pki),
-        'web_processes': WEB_WORKERS,
-        'poll_interval_s': poll_interval,
+        **_settings(count, poll_interval, pki),
         'elapsed_s': round(elapsed, 1),
         'documents_per_minute': round(count / elapsed * 60, 1),
         'target_per_minute': TARGET,
         'met': count / elapsed * 60 >= TARGET,
         'complete_at_s': {name: round(value, 1) for name, value in sorted(
                 milestones.items(), key=lambda item: item[1])},
-        'cpu_s': {name: round(value, 1) for name, value in sorted(
-                cpu.items(), key=lambda item: -item[1])},
+        **_cpu_figures(cpu, count, elapsed),
         'cpu_share': {name: round(value / total_cpu, 3)
             for name, value in sorted(cpu.items(),
                 key=lambda item: -item[1])},
-        'cpu_s_per_document': round(total_cpu / count, 3),
-        'cpu_busy_of_2_cores': round(total_cpu / elapsed / (
-                os.cpu_count() or 1), 2),
+        }
+
+
+def _settings(count, poll_interval, pki):
+    "What a run was asked to do, at the head of its report"
+    return {
+        'documents': count,
+        'issuers_at_a': ISSUERS,
+        'issued_before_the_clock': PREISSUED,
+        'signed': bool(pki),
+        'staged': STAGED,
+        'web_processes': WEB_WORKERS,
+        'worker_instances': WORKER_INSTANCES,
+        'poll_interval_s': poll_interval,
+        }
+
+
+def _cpu_figures(cpu, count, elapsed):
+    "The CPU seconds of each component, a document and of the cores"
+    total = sum(cpu.values())
+    return {
+        'cpu_s': {name: round(value, 1) for name, value in sorted(
+                cpu.items(), key=lambda item: -item[1])},
+        'cpu_s_per_document': round(total / count, 3),
+        'cpu_busy_of_2_cores': round(
+            total / elapsed / (os.cpu_count() or 1), 2),
         }
 
 
@@ -515,15 +532,10 @@ def staged(a, b, count, poll_interval, register, issue_all, ids, pki):
                 _stop_all(stop, threads)
             elapsed = time.monotonic() - started
             cpu = meter.stop()
-        total = sum(cpu.values())
         stages[name] = {
             'elapsed_s': round(elapsed, 1),
             'documents_per_minute': round(count / elapsed * 60, 1),
-            'cpu_s': {k: round(v, 1) for k, v in sorted(
-                    cpu.items(), key=lambda item: -item[1])},
-            'cpu_s_per_document': round(total / count, 3),
-            'cpu_busy_of_2_cores': round(
-                total / elapsed / (os.cpu_count() or 1), 2),
+            **_cpu_figures(cpu, count, elapsed),
             }
         return elapsed
 
@@ -547,14 +559,7 @@ def staged(a, b, count, poll_interval, register, issue_all, ids, pki):
             f"WHERE document IN ({ids}) AND code IN ('01', '03')"))
     slowest = max(sending + statuses, receiving)
     return {
-        'documents': count,
-        'issuers_at_a': ISSUERS,
-        'issued_before_the_clock': PREISSUED,
-        'signed': bool(pki),
-        'staged': True,
-        'web_processes': WEB_WORKERS,
-        'worker_instances': WORKER_INSTANCES,
-        'poll_interval_s': poll_interval,
+        **_settings(count, poll_interval, pki),
         'stages': stages,
         'seconds_of_server_A': round(sending + statuses, 1),
         'seconds_of_server_B': round(receiving, 1),

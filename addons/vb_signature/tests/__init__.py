@@ -21,5 +21,5 @@ def check_pending_files():
     queued by their change does after the commit (a sealed file is
     checked there, not in the issue)"""
     Attachment = Pool().get('ir.attachment')
-    Attachment.verify_signatures(Attachment.search([
+    Attachment.check_waiting(Attachment.search([
                 ('signature_status', '=', 'pending')]))
