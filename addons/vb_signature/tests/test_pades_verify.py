@@ -59,6 +59,18 @@ def test_issued_document_is_valid_with_a_full_report(pades, issued, online):
     assert "Nguyễn" in report.to_json()  # readable Vietnamese
 
 
+def test_one_fetch_a_document(pades, issued, online):
+    "The leader's and the seal's chains share the CA's CRL: fetched once"
+    before = dict(pades.server.requests)
+    report = verify(issued.issued, pades.roots)
+    assert report.valid, report.to_json()
+
+    def fetched(kind):
+        return pades.server.requests.get(kind, 0) - before.get(kind, 0)
+    assert fetched('crl') == 1
+    assert fetched('ocsp') == 2  # one a signer
+
+
 def test_revocation_data_offline_or_missing(pades, issued, online):
     offline = Policy(fetch=False, crls=pades.pki.crls())
     assert verify(issued.issued, pades.roots, offline).valid
