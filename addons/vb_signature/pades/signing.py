@@ -74,10 +74,53 @@ def pdf_signer(step, pyhanko_signer, signing_time, timestamper=None):
             session = super().init_signing_session(pdf_out,
                 existing_fields_only=existing_fields_only)
             session.system_time = signing_time
+            session.estimate_signature_container_size = _estimate_once(
+                self, session)
             return session
 
     return TimedPdfSigner(step.metadata(), signer=pyhanko_signer,
         timestamper=timestamper, stamp_style=step.style)
+
+
+# {what the size of a signature depends on: bytes to reserve for it}
+_reserved = {}
+
+
+def _estimate_once(pdf_signer, session):
+    """pyHanko's estimate of the room a signature takes, kept per signer.
+
+    pyHanko builds a whole dummy CMS (every attribute, the certificates,
+    the dummy timestamp token) to size each signature: a third of a seal's
+    time. Its size depends only on what the key names, so the estimate of
+    the first seal, with pyHanko's 50 % margin, serves the next ones.
+    Revocation data embedded at signing time (B-LT) varies: not kept.
+    """
+    estimate = session.estimate_signature_container_size
+
+    async def estimate_once(validation_info, tight=False):
+        if validation_info is not None:
+            return await estimate(validation_info, tight=tight)
+        signer = pdf_signer.signer
+        meta = pdf_signer.signature_meta
+        key = (signer.signing_cert.dump(),
+            tuple(sorted(c.dump() for c in signer.cert_registry)),
+            session.md_algorithm, session.use_pades, tight,
+            _timestamper_key(session.timestamper),
+            repr(meta.cades_signed_attr_spec))
+        if key not in _reserved:
+            if len(_reserved) >= 256:
+                _reserved.clear()
+            _reserved[key] = await estimate(validation_info, tight=tight)
+        return _reserved[key]
+    return estimate_once
+
+
+def _timestamper_key(stamper):
+    "The service whose dummy token sizes the timestamp (None: none)"
+    if stamper is None:
+        return None
+    return (type(stamper).__name__, getattr(stamper, 'url', None)
+        or id(stamper))
 
 
 _timestampers = {}

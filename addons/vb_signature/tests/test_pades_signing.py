@@ -147,6 +147,39 @@ def test_number_date_and_seal_in_one_revision(pades, issued):
     assert [s.kind for s in report.signatures] == ['leader', 'organization']
 
 
+def test_signature_room_estimated_once_a_signer(pades, issued):
+    """pyHanko's dry-run CMS that sizes a signature is built once for a
+    signer, not at every signature; what it reserves still fits"""
+    from unittest.mock import patch
+
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+    estimate = PdfSigningSession.estimate_signature_container_size
+    calls = []
+
+    async def counted(self, *args, **kwargs):
+        calls.append(self.pdf_signer.signer.signing_cert.subject.human_friendly)
+        return await estimate(self, *args, **kwargs)
+
+    with patch.object(PdfSigningSession,
+            'estimate_signature_container_size', counted):
+        sealed = [seal(issued.signed, pades.signer('org'),
+                pades.seal_appearance(), number=n, date=ISSUE_DATE)
+            for n in (126, 127)]
+        other = seal(issued.signed, pades.signer('revoked'),
+            pades.seal_appearance(), number=128, date=ISSUE_DATE)
+    # The fixture's seal sized the organisation's; the other key's is
+    # sized once (or was, by an earlier test of this process)
+    org = (pades.signer('org').pyhanko_signer.signing_cert
+        .subject.human_friendly)
+    assert org not in calls and len(calls) <= 1
+    for pdf in sealed:
+        report = verify(pdf, pades.roots)
+        assert report.valid, report.to_json()
+    report = verify(other, pades.roots)
+    leader, organization = report.signatures
+    assert leader.valid and 'revoked' in organization.codes
+
+
 def test_fill_number_alone_then_seal(pades, issued):
     filled = fill_number(issued.signed, 7, dt.date(2026, 1, 9))
     assert str(field(filled, FIELD_NUMBER)['/V']) == '07'
