@@ -157,7 +157,8 @@ def test_signature_room_estimated_once_a_signer(pades, issued):
     calls = []
 
     async def counted(self, *args, **kwargs):
-        calls.append(self.pdf_signer.signer.signing_cert.subject.human_friendly)
+        cert = self.pdf_signer.signer.signing_cert
+        calls.append(cert.subject.human_friendly)
         return await estimate(self, *args, **kwargs)
 
     with patch.object(PdfSigningSession,
