@@ -1,11 +1,25 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
 "Business helpers over the JSON-RPC API shared by the cross-module tests"
+import functools
+
 from live import binary
 
 from trytond.modules.vb_document.tests.tools import minimal_pdf
 
 PDF = minimal_pdf()
+
+
+@functools.cache
+def letter():
+    """A one-page công văn with its text, as the demo renders them (the
+    one-word PDF has no text: the worker OCRs it as a scan)"""
+    from trytond.modules.vb_document.demo.pdf import render
+    return render("Ủy ban nhân dân tỉnh", "Công văn",
+        "V/v đo thông lượng liên thông văn bản",
+        ["Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của "
+            "Chính phủ về công tác văn thư, Ủy ban nhân dân tỉnh đề nghị "
+            "các cơ quan, đơn vị phối hợp thực hiện."] * 6)
 
 
 def agency_id(client, abbreviation):

@@ -63,22 +63,12 @@ sys.path.insert(0, str(HERE.parent))
 
 import live  # noqa: E402
 import test_lgsp_exchange as exchange  # noqa: E402
-from helpers import agency_id, create_outgoing  # noqa: E402
+from helpers import agency_id, create_outgoing, letter  # noqa: E402
 
 TARGET = 300  # documents per minute
 
 
-def _letter():
-    "A one-page công văn with its text, as the demo renders them"
-    from trytond.modules.vb_document.demo.pdf import render
-    return render("Ủy ban nhân dân tỉnh", "Công văn",
-        "V/v đo thông lượng liên thông văn bản",
-        ["Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của "
-            "Chính phủ về công tác văn thư, Ủy ban nhân dân tỉnh đề nghị "
-            "các cơ quan, đơn vị phối hợp thực hiện."] * 6)
-
-
-LETTER = _letter()
+LETTER = letter()
 # A minute's worth at the target: what follows the last issue (its trip
 # to B, B's poll and registration, A's poll: 5-8 s whatever N) is a
 # quarter of a run of 100 documents and a seventh of a run of 300

@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import live  # noqa: E402
-from helpers import PDF, create_outgoing  # noqa: E402
+from helpers import create_outgoing, letter  # noqa: E402
 from live import binary  # noqa: E402
 from run import code_key  # noqa: E402
 
@@ -59,7 +59,8 @@ def bench_issue(servers):
     pairs = agencies_with_clerks(admin, ISSUERS)
     assert len(pairs) == ISSUERS, "the bench province needs 20 agencies"
     drafts = {agency: create_outgoing(admin, agency, PER_ISSUER,
-            subject="Quyết định đo hiệu năng") for agency, _ in pairs}
+            subject="Quyết định đo hiệu năng", pdf=letter())
+        for agency, _ in pairs}
     clients = {agency: servers[i % len(servers)].client(login)
         for i, (agency, login) in enumerate(pairs)}
 
@@ -145,7 +146,7 @@ def bench_register(server):
                     'number_notation': f'{1000 + i}/BNV-VP',
                     }], context=context)
         clerk.model('ir.attachment', 'create', [{
-                    'name': f'cv-{i}.pdf', 'data': binary(PDF),
+                    'name': f'cv-{i}.pdf', 'data': binary(letter()),
                     'document_role': 'main',
                     'resource': f'vb.document,{document}'}],
             context=context)
@@ -176,7 +177,7 @@ def bench_register_sql(database):
                 "state) VALUES (%s, %s, 'draft') RETURNING id",
                 (f"V/v {i}", f'{i}/BNV')).fetchone()
             conn.execute('INSERT INTO b_file (doc, name, data) '
-                'VALUES (%s, %s, %s)', (document, f'{i}.pdf', PDF))
+                'VALUES (%s, %s, %s)', (document, f'{i}.pdf', letter()))
             number, = conn.execute('UPDATE b_counter SET last = last + 1 '
                 'RETURNING last').fetchone()
             conn.execute("UPDATE b_doc SET number = %s, state = 'registered'"
