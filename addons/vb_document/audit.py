@@ -36,6 +36,7 @@ from trytond.transaction import (
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from . import auditchain
+from .datamanager import TransactionEnd
 from .exceptions import AuditError
 from .locking import LOCK_WAIT
 
@@ -78,7 +79,7 @@ def _of_agency(table, agency):
         else (table.company == Null))
 
 
-class _ChainHeads:
+class _ChainHeads(TransactionEnd):
     """What the audit knows of this transaction.
 
     heads: the heads of the chains it holds locked, known once locked:
@@ -101,15 +102,6 @@ class _ChainHeads:
 
     def __hash__(self):
         return hash(_ChainHeads)
-
-    def tpc_begin(self, transaction):
-        pass
-
-    def commit(self, transaction):
-        pass
-
-    def tpc_vote(self, transaction):
-        pass
 
     def tpc_finish(self, transaction):
         pending = set(self.pending)

@@ -37,6 +37,8 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.transaction import Transaction, TransactionError
 
+from .datamanager import TransactionEnd
+
 # Seconds a call waits for a row another call holds
 LOCK_WAIT = 30
 # Seconds a turn waited for stays held when no call comes to use it
@@ -125,7 +127,7 @@ def _wait(cursor, table, ids, busy_message):
     return True
 
 
-class _Turn:
+class _Turn(TransactionEnd):
     """The queue of rows, held by a connection of its own for the call
     that waited for it, until that call's restarted transaction ends"""
     _pending = threading.local()
@@ -205,15 +207,6 @@ class _Turn:
         database.put_connection(connection)
 
     # Data manager of the transaction that uses the turn
-    def tpc_begin(self, transaction):
-        pass
-
-    def commit(self, transaction):
-        pass
-
-    def tpc_vote(self, transaction):
-        pass
-
     def tpc_abort(self, transaction):
         self.release()
 

@@ -27,6 +27,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from trytond.modules.vb_document.datamanager import TransactionEnd
 from trytond.modules.vb_document.notify import agency_users, tell
 
 from .exceptions import ExchangeError
@@ -752,7 +753,7 @@ def _acknowledge(items):
     return done
 
 
-class _AckManager:
+class _AckManager(TransactionEnd):
     "Acknowledge received deliveries after the transaction committed"
 
     def __init__(self):
@@ -763,15 +764,6 @@ class _AckManager:
 
     def __hash__(self):
         return hash(_AckManager)
-
-    def tpc_begin(self, transaction):
-        pass
-
-    def commit(self, transaction):
-        pass
-
-    def tpc_vote(self, transaction):
-        pass
 
     def tpc_abort(self, transaction):
         self.items.clear()

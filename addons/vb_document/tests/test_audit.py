@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import threading
-import time
 import unittest
 from collections import Counter
 from unittest.mock import patch
@@ -18,11 +17,12 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.vb_document.auditchain import GENESIS
 from trytond.modules.vb_document.exceptions import AuditError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, USER, activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction, TransactionError
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
-from .tools import as_user, create_agency, create_staff, minimal_pdf
+from .tools import (
+    CommittingTestCase, as_user, create_agency, create_staff, minimal_pdf,
+    run_restarted)
 
 PDF = minimal_pdf()
 AUDIT = Table('vb_document_audit')
@@ -480,40 +480,13 @@ class AuditTestCase(unittest.TestCase):
         self.assertEqual(len(content.decode('utf-8-sig').splitlines()), 1)
 
 
-def _run(func):
-    "Run func in its own transaction, restarted as the dispatcher does"
-    extras = {}
-    for _ in range(100):
-        try:
-            with Transaction().start(DB_NAME, USER, **extras) as transaction:
-                try:
-                    return func()
-                except TransactionError as e:
-                    transaction.rollback()
-                    e.fix(extras)
-                    continue
-        except backend.DatabaseOperationalError:
-            time.sleep(0.01)
-    raise AssertionError("no progress")
-
-
 @unittest.skipUnless(backend.name == 'postgresql',
     "SQLite has a single writer: appends cannot run at once")
-class AuditConcurrencyTestCase(unittest.TestCase):
+class AuditConcurrencyTestCase(CommittingTestCase):
     "Two transactions appending to one trail at once do not fork it"
 
-    @classmethod
-    def setUpClass(cls):
-        # Data is committed here: start from a fresh database
-        drop_db()
-        activate_module('vb_document')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-
     def test_concurrent_appends(self):
-        agency_id = _run(lambda: create_agency(
+        agency_id = run_restarted(lambda: create_agency(
                 "Sở Tài chính", '000.00.06.H99', 'STC').id)
         barrier = threading.Barrier(2)
         waited = set()
@@ -538,7 +511,7 @@ class AuditConcurrencyTestCase(unittest.TestCase):
         def work(worker):
             try:
                 for i in range(per_thread):
-                    _run(lambda: append(worker, i))
+                    run_restarted(lambda: append(worker, i))
             except Exception as e:  # reported by the main thread
                 errors.append(e)
 
@@ -566,14 +539,14 @@ class AuditConcurrencyTestCase(unittest.TestCase):
             result = chain.verify_chain()
             self.assertTrue(result.ok, result.problem)
             self.assertEqual(chain.last_sequence, 2 * per_thread)
-        _run(check)
+        run_restarted(check)
         # Chained after each commit: no call waited for the other's head
         # nor started again
         self.assertEqual(attempts, {0: per_thread, 1: per_thread})
 
     def test_entries_left_waiting(self):
         "Entries a killed process left unchained are chained by the cron"
-        agency_id = _run(lambda: create_agency(
+        agency_id = run_restarted(lambda: create_agency(
                 "Sở Xây dựng", '000.00.07.H99', 'SXD').id)
 
         def append(name):
@@ -596,17 +569,17 @@ class AuditConcurrencyTestCase(unittest.TestCase):
             chain, = Chain.search([('company', '=', agency_id)])
             return chain
 
-        Chain = _run(lambda: Pool().get('vb.document.audit.chain'))
-        _run(lambda: append('first'))
+        Chain = run_restarted(lambda: Pool().get('vb.document.audit.chain'))
+        run_restarted(lambda: append('first'))
         with patch.object(Chain, 'link_pending', side_effect=RuntimeError):
             # The process dies after its commit, before the chaining
-            _run(lambda: append('second'))
-            _run(lambda: append('third'))
-        waiting = _run(pending)
+            run_restarted(lambda: append('second'))
+            run_restarted(lambda: append('third'))
+        waiting = run_restarted(pending)
         self.assertEqual([json.loads(d)['name'] for _, d in waiting],
             ['second', 'third'])
         # Sealed and waiting: the trail is intact, with one entry so far
-        result = _run(lambda: chain().verify_chain())
+        result = run_restarted(lambda: chain().verify_chain())
         self.assertTrue(result.ok, result.problem)
         self.assertEqual(result.count, 1)
 
@@ -616,21 +589,21 @@ class AuditConcurrencyTestCase(unittest.TestCase):
             cursor.execute(*AUDIT.update([AUDIT.details],
                     ['{"name":"giả mạo"}'],
                     where=AUDIT.id == waiting[1][0]))
-        _run(tamper)
-        result = _run(lambda: chain().verify_chain())
+        run_restarted(tamper)
+        result = run_restarted(lambda: chain().verify_chain())
         self.assertEqual(
             (result.problem.code, result.problem.entry_id),
             ('unchained', waiting[1][0]))
 
-        _run(lambda: Chain.link_pending())  # the cron
-        self.assertEqual(_run(pending), [(waiting[1][0],
+        run_restarted(lambda: Chain.link_pending())  # the cron
+        self.assertEqual(run_restarted(pending), [(waiting[1][0],
                     '{"name":"giả mạo"}')])
-        entries = _run(lambda: list(
+        entries = run_restarted(lambda: list(
                 Pool().get('vb.document.audit').iter_chain(agency_id)))
         self.assertEqual([json.loads(e['details'])['name'] for e in entries],
             ['first', 'second'])
-        self.assertEqual(_run(lambda: chain().last_sequence), 2)
-        result = _run(lambda: chain().verify_chain())
+        self.assertEqual(run_restarted(lambda: chain().last_sequence), 2)
+        result = run_restarted(lambda: chain().verify_chain())
         self.assertEqual(
             (result.problem.code, result.problem.entry_id),
             ('unchained', waiting[1][0]))

@@ -11,10 +11,8 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.modules.vb_document import locking
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, drop_db
 
-from .test_audit import _run
-from .tools import create_agency
+from .tools import CommittingTestCase, create_agency, run_restarted
 
 YEAR = 2026
 
@@ -31,17 +29,7 @@ def _next_number(register_id, hold=0):
 
 @unittest.skipUnless(backend.name == 'postgresql',
     "SQLite has a single writer: nothing waits for a row")
-class LockingTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        # Data is committed here: start from a fresh database
-        drop_db()
-        activate_module('vb_document')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
+class LockingTestCase(CommittingTestCase):
 
     def _register(self, name, code, abbreviation):
         def create():
@@ -51,8 +39,8 @@ class LockingTestCase(unittest.TestCase):
                     ('company', '=', agency.id),
                     ('direction', '=', 'outgoing')])
             return register.id
-        register_id = _run(create)
-        _run(lambda: _next_number(register_id))  # the year's counter
+        register_id = run_restarted(create)
+        run_restarted(lambda: _next_number(register_id))  # the year's counter
         return register_id
 
     def test_waiting_calls_start_again_once(self):
@@ -70,7 +58,7 @@ class LockingTestCase(unittest.TestCase):
         def work(clerk):
             try:
                 for i in range(per_clerk):
-                    numbers.append(_run(lambda: issue(clerk, i)))
+                    numbers.append(run_restarted(lambda: issue(clerk, i)))
             except Exception as e:  # reported by the main thread
                 errors.append(e)
 
@@ -102,7 +90,7 @@ class LockingTestCase(unittest.TestCase):
                 holding.set()
                 release.wait(30)
                 return number
-            results['holder'] = _run(run)
+            results['holder'] = run_restarted(run)
 
         def fail_after_waiting():
             def run():
@@ -112,7 +100,7 @@ class LockingTestCase(unittest.TestCase):
                     raise UserError("hỏng trước khi lấy số")
                 return _next_number(register_id)
             try:
-                _run(run)
+                run_restarted(run)
             except UserError:
                 results['failing'] = 'failed'
 
@@ -133,7 +121,7 @@ class LockingTestCase(unittest.TestCase):
             self.assertEqual(results['failing'], 'failed')
             self.assertEqual(runs['failing'], 2)
             started = time.monotonic()
-            number = _run(lambda: _next_number(register_id))
+            number = run_restarted(lambda: _next_number(register_id))
             waited = time.monotonic() - started
         self.assertEqual(number, results['holder'] + 1)
         # Its turn ended by PostgreSQL after 1 s idle, not LOCK_WAIT
@@ -147,7 +135,7 @@ class LockingTestCase(unittest.TestCase):
             Counter_ = Pool().get('vb.document.register.counter')
             counter, = Counter_.search([('register', '=', register_id)])
             return counter.id
-        counter = _run(counter_id)
+        counter = run_restarted(counter_id)
         holding, release = threading.Event(), threading.Event()
 
         def raw_hold():
@@ -159,14 +147,14 @@ class LockingTestCase(unittest.TestCase):
                     'WHERE id = %s FOR UPDATE', (counter,))
                 holding.set()
                 release.wait(30)
-            _run(run)
+            run_restarted(run)
 
         holder = threading.Thread(target=raw_hold)
         holder.start()
         self.assertTrue(holding.wait(30))
         threading.Timer(0.5, release.set).start()
         started = time.monotonic()
-        number = _run(lambda: _next_number(register_id))
+        number = run_restarted(lambda: _next_number(register_id))
         holder.join(30)
         self.assertGreaterEqual(time.monotonic() - started, 0.4)
         self.assertEqual(number, 2)

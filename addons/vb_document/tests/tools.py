@@ -1,10 +1,14 @@
 # This file is part of VBĐH. The COPYRIGHT file at the top level of this
 # repository contains the full copyright notices and license terms.
 "Helpers for tests running inside a transaction (ModuleTestCase)"
+import time
+import unittest
 from decimal import Decimal
 
+from trytond import backend
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.tests.test_tryton import DB_NAME, USER, activate_module, drop_db
+from trytond.transaction import Transaction, TransactionError
 
 
 def minimal_pdf(text='VBDH'):
@@ -94,6 +98,36 @@ def create_staff(agency, login, groups, unit=None, position=None):
                             for g in groups])],
                 }])
     return user
+
+
+def run_restarted(func):
+    "Run func in its own transaction, restarted as the dispatcher does"
+    extras = {}
+    for _ in range(100):
+        try:
+            with Transaction().start(DB_NAME, USER, **extras) as transaction:
+                try:
+                    return func()
+                except TransactionError as e:
+                    transaction.rollback()
+                    e.fix(extras)
+                    continue
+        except backend.DatabaseOperationalError:
+            time.sleep(0.01)
+    raise AssertionError("no progress")
+
+
+class CommittingTestCase(unittest.TestCase):
+    "Tests whose transactions commit: a fresh database, dropped after"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module('vb_document')
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
 
 
 def run_tasks():
