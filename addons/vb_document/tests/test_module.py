@@ -120,6 +120,26 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
                     dt.datetime.now(ZoneInfo(name)).date())
 
     @with_transaction()
+    def test_click_logs_do_not_read_the_document(self):
+        "Storing a click's logs does not read the document back"
+        from unittest.mock import patch
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Log = pool.get('ir.model.log')
+        self._setup()
+        decision = self._outgoing(self.a, self.leader_a, [self.b])
+        # As in production: computed fields are validated under tests only
+        # (the log's action reads its resource)
+        with patch.object(Document, 'search', wraps=Document.search) \
+                as search, patch.object(Pool, 'test', False):
+            Document.log([decision], 'button', 'issue')
+            Transaction()._store_log_records()
+        search.assert_not_called()
+        log, = Log.search([('resource', '=', str(decision))])
+        self.assertEqual((log.resource, log.event, log.target),
+            (decision, 'button', 'issue'))
+
+    @with_transaction()
     def test_issue_numbers_and_delivers(self):
         "Issuing numbers per Nghị định 30 and delivers to internal agencies"
         pool = Pool()
