@@ -898,8 +898,9 @@ class Document(metaclass=PoolMeta):
     @ModelView.button
     def issue(cls, documents):
         for document in documents:
-            if (document.state == 'draft'
-                    and document.find_approval_chain()):
+            # approval_required: computed already by the button's check
+            # of its states when the clerk clicked (the chain lookup)
+            if document.state == 'draft' and document.approval_required:
                 raise WorkflowError(gettext(
                         'vb_workflow.msg_approval_required',
                         document=document.rec_name))
