@@ -137,7 +137,6 @@ class _Turn(TransactionEnd):
         self.connection = connection
         self.table = table
         self.ids = ids
-        self._lock = threading.Lock()
 
     @classmethod
     def wait(cls, database, table, ids, busy_message):
@@ -193,8 +192,8 @@ class _Turn(TransactionEnd):
             turn.release()
 
     def release(self):
-        with self._lock:
-            connection, self.connection = self.connection, None
+        "End the turn (once: the transaction's end may come after it)"
+        connection, self.connection = self.connection, None
         if connection is not None:
             self._close(self.database, connection)
 

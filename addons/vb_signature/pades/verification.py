@@ -263,6 +263,11 @@ class _Context:
 def _session():
     """pyHanko's lazy aiohttp session, with the process's one SSL context:
     building one reads certifi's CA bundle (15 ms, each document checked)"""
+    return _session_class()()
+
+
+@functools.cache
+def _session_class():
     from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import (
         LazySession)
 
@@ -273,7 +278,7 @@ def _session():
                 self._session = aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(ssl=_ssl_context()))
             return self._session
-    return Session()
+    return Session
 
 
 @functools.cache
