@@ -129,7 +129,11 @@ def has_tsvector():
 class Document(metaclass=PoolMeta):
     __name__ = 'vb.document'
 
+    # Lazy: the text of every file of the document, read by SQL only
+    # (index_text, the search); eager, each read and search of a document
+    # brought it along
     search_text = fields.Text("Searched Text", readonly=True,
+        loading='lazy',
         help="Number, subject, issuer, signer and the text of the files, "
         "without diacritics.")
     text_status = fields.Function(fields.Selection([
@@ -289,7 +293,9 @@ class Attachment(metaclass=PoolMeta):
     text_state = fields.Selection(TEXT_STATES, "Text Indexing",
         readonly=True)
     text_error = fields.Char("Indexing Error", readonly=True)
-    text_content = fields.Text("Text", readonly=True,
+    # Lazy, as search_text: read by SQL only, and each read of an
+    # attachment (its resource, its name) brought the file's whole text
+    text_content = fields.Text("Text", readonly=True, loading='lazy',
         help="The text of the file as the search reads it (OCR for scans).")
 
     @classmethod

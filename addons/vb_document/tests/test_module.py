@@ -140,6 +140,34 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
             (decision, 'button', 'issue'))
 
     @with_transaction()
+    def test_file_text_loaded_only_when_asked(self):
+        "Reading a document or a file does not bring the text of the files"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        Attachment = pool.get('ir.attachment')
+        self._setup()
+        decision = self._outgoing(self.a, self.leader_a)
+        main, = Attachment.search([('resource', '=', str(decision))])
+        Attachment.write([main], {'text_content': "Nội dung tệp " * 1000})
+        Document.index_text([decision])
+
+        # As in a new request: nothing of these records in the cache
+        Transaction().cache.clear()
+        document, attachment = Document(decision.id), Attachment(main.id)
+        self.assertTrue(document.subject)
+        self.assertEqual(attachment.resource, decision)
+        # What a read loaded with the field asked for (trytond's cache of
+        # the record's values)
+        self.assertNotIn('search_text', document._local_cache[document.id])
+        self.assertNotIn('text_content',
+            attachment._local_cache[attachment.id])
+        # and read when asked for
+        (document_values,) = Document.read([decision.id], ['search_text'])
+        self.assertIn('noi dung tep', document_values['search_text'])
+        (file_values,) = Attachment.read([main.id], ['text_content'])
+        self.assertTrue(file_values['text_content'].startswith("Nội dung"))
+
+    @with_transaction()
     def test_issue_numbers_and_delivers(self):
         "Issuing numbers per Nghị định 30 and delivers to internal agencies"
         pool = Pool()
