@@ -101,13 +101,12 @@ class ModelLog(metaclass=PoolMeta):
 
     @classmethod
     def _validate(cls, logs, field_names=None):
-        # The resource of a log is what the transaction just wrote, and a
-        # log may name a deleted record: checking it read each record
-        # again through a search selecting every eager column (about 60
-        # for vb.document), a fifth of an issue's time for its two logs
-        if field_names is None:
-            field_names = cls._fields.keys()
-        super()._validate(logs, set(field_names) - {'resource'})
+        # Logs are written by Tryton alone (Transaction.log_records: a
+        # click, a write, a transition), with values it sets; nobody may
+        # create or change one (ir.model.access). Validating them read
+        # each back, its resource through a search selecting every eager
+        # column of the document (about 60): two reads an issue
+        pass
 
 
 class Date(metaclass=PoolMeta):

@@ -121,7 +121,7 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_click_logs_do_not_read_the_document(self):
-        "Storing a click's logs does not read the document back"
+        "Storing a click's logs reads neither them nor the document back"
         from unittest.mock import patch
         pool = Pool()
         Document = pool.get('vb.document')
@@ -131,10 +131,12 @@ class VbDocumentTestCase(CompanyTestMixin, ModuleTestCase):
         # As in production: computed fields are validated under tests only
         # (the log's action reads its resource)
         with patch.object(Document, 'search', wraps=Document.search) \
-                as search, patch.object(Pool, 'test', False):
+                as search, patch.object(Log, 'read', wraps=Log.read) \
+                as read, patch.object(Pool, 'test', False):
             Document.log([decision], 'button', 'issue')
             Transaction()._store_log_records()
         search.assert_not_called()
+        read.assert_not_called()
         log, = Log.search([('resource', '=', str(decision))])
         self.assertEqual((log.resource, log.event, log.target),
             (decision, 'button', 'issue'))
