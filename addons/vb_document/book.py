@@ -8,6 +8,8 @@ register keeps one counter row per year, locked by the issuing
 transaction: a rollback frees nothing and two transactions can never get
 the same number.
 """
+from sql.functions import CurrentTimestamp
+
 from trytond import backend
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
@@ -178,7 +180,26 @@ class RegisterCounter(ModelSQL, ModelView):
 
     def take(self):
         "Increment the counter, locked by the caller, and return the number"
-        counter = self.__class__(self.id)  # read after the lock
-        number = counter.last_number + 1
-        self.__class__.write([counter], {'last_number': number})
+        transaction = Transaction()
+        if not transaction.database.has_returning():
+            counter = self.__class__(self.id)  # read after the lock
+            number = counter.last_number + 1
+            self.__class__.write([counter], {'last_number': number})
+            return number
+        # One statement, the row being locked by the caller: Tryton's
+        # write checks the rules before and after the update and reads
+        # the row back, four statements under the register's lock
+        table = self.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.update(
+                [table.last_number, table.write_uid, table.write_date],
+                [table.last_number + 1, transaction.user, CurrentTimestamp()],
+                where=table.id == self.id,
+                returning=[table.last_number]))
+        number, = cursor.fetchone()
+        # What a write does for the records read before: forgotten
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            if self.__name__ in cache:
+                cache[self.__name__].pop(self.id, None)
         return number
