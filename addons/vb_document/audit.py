@@ -87,6 +87,8 @@ class _ChainHeads(TransactionEnd):
     of the same call are chained without reading the head again.
     logins: the login of each user who acted (an action records several
     entries: a write, a transition, a delivery…).
+    agencies: the agency of each document an entry was about (a
+    document's agency never changes).
     pending: the agencies whose entries it stored unchained, chained
     once it has committed (AuditChain.link_pending).
     All forgotten at commit or rollback.
@@ -95,6 +97,7 @@ class _ChainHeads(TransactionEnd):
     def __init__(self):
         self.heads = {}
         self.logins = {}
+        self.agencies = {}
         self.pending = set()
 
     def __eq__(self, other):
@@ -121,6 +124,7 @@ class _ChainHeads(TransactionEnd):
     def _clear(self):
         self.heads.clear()
         self.logins.clear()
+        self.agencies.clear()
         self.pending.clear()
 
 
@@ -329,15 +333,18 @@ class Audit(ModelSQL, ModelView):
 
     @classmethod
     def _document_agencies(cls, ids):
-        "{document id: agency id} in one query (documents are most events)"
+        """{document id: agency id} in one query (documents are most
+        events), once a transaction: an action records several entries
+        about its document (a write, a transition, a file sealed…)"""
         table = Pool().get('vb.document').__table__()
-        cursor = Transaction().connection.cursor()
-        agencies = {}
-        for sub_ids in grouped_slice(list(ids)):
+        transaction = Transaction()
+        known = transaction.join(_ChainHeads()).agencies
+        cursor = transaction.connection.cursor()
+        for sub_ids in grouped_slice([i for i in ids if i not in known]):
             cursor.execute(*table.select(table.id, table.company,
                     where=reduce_ids(table.id, sub_ids)))
-            agencies.update(cursor)
-        return agencies
+            known.update(cursor)
+        return {i: known[i] for i in ids if i in known}
 
     @classmethod
     def _target(cls, record):
@@ -801,6 +808,12 @@ class Document(metaclass=PoolMeta):
         super().on_modification(mode, documents, field_names=field_names)
         Audit = Pool().get('vb.document.audit')
         if mode == 'write':
+            if field_names is None or 'company' in field_names:
+                # A draft given to another agency: its next entries go to
+                # that agency's trail
+                agencies = Transaction().join(_ChainHeads()).agencies
+                for document in documents:
+                    agencies.pop(document.id, None)
             Audit.record(documents, 'write',
                 {'fields': sorted(field_names or [])})
         else:

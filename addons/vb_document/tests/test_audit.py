@@ -142,6 +142,23 @@ class AuditTestCase(unittest.TestCase):
             self.assertTrue(self._chain(agency).verify_chain().ok)
 
     @with_transaction()
+    def test_draft_given_to_another_agency(self):
+        "A draft moved to another agency has its next entries in its trail"
+        pool = Pool()
+        Document = pool.get('vb.document')
+        self._setup()
+        document, attachment = self._outgoing()
+        Document.write([document], {'note': "Chuyển Sở Nội vụ soạn"})
+        Document.write([document], {
+                'company': self.b.id, 'register': None, 'signer': None})
+        Document.write([document], {'note': "Sở Nội vụ tiếp nhận"})
+        self.assertEqual(
+            [(e.action, e.company) for e in self._entries(
+                    document_id=document.id)],
+            [('create', self.a), ('file_add', self.a), ('write', self.a),
+                ('write', self.b), ('write', self.b)])
+
+    @with_transaction()
     def test_deleted_document_keeps_its_trail(self):
         pool = Pool()
         Document = pool.get('vb.document')
