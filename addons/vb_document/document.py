@@ -665,7 +665,9 @@ class Document(ChatMixin, Workflow, ModelSQL, ModelView):
                         'vb_document.msg_document_not_outgoing',
                         document=document.rec_name))
             document._check_required(['type', 'subject', 'signer'])
-            if not document.recipients and not document.recipients_text:
+            # The distribution text first: it is nearly always filled
+            # ("Lưu: VT"), and the lines are one more query
+            if not document.recipients_text and not document.recipients:
                 document._check_required(['recipients'])
             document._check_main_file()
             if not document.company.abbreviation:

@@ -125,8 +125,15 @@ class Document(metaclass=PoolMeta):
         domain = [('resource', 'in', [str(d) for d in documents])]
         if main_only:
             domain.append(('document_role', '=', 'main'))
+        attachments = Attachment.search(domain, order=[('id', 'ASC')])
+        if len(documents) == 1:
+            # The usual call (an issue, a signing): reading the resource
+            # back checks that the document exists, by a search that
+            # selects its every column
+            document, = documents
+            return {document.id: attachments}
         result = {d.id: [] for d in documents}
-        for attachment in Attachment.search(domain, order=[('id', 'ASC')]):
+        for attachment in attachments:
             result[attachment.resource.id].append(attachment)
         return result
 
