@@ -79,6 +79,36 @@ def _of_agency(table, agency):
         else (table.company == Null))
 
 
+def _read_document_agencies(ids):
+    """{document id: agency id} of the documents of ids that exist, in
+    one query (documents are most events; the ORM would select every
+    column)"""
+    table = Pool().get('vb.document').__table__()
+    cursor = Transaction().connection.cursor()
+    agencies = {}
+    for sub_ids in grouped_slice(list(ids)):
+        cursor.execute(*table.select(table.id, table.company,
+                where=reduce_ids(table.id, sub_ids)))
+        agencies.update(cursor)
+    return agencies
+
+
+def _file_documents(ids):
+    """{attachment id: document id} of the attachments of ids that are
+    files of a document, read from the column: reading the resource
+    through the ORM searches the document, selecting its every column"""
+    table = Pool().get('ir.attachment').__table__()
+    cursor = Transaction().connection.cursor()
+    documents = {}
+    for sub_ids in grouped_slice(list(ids)):
+        cursor.execute(*table.select(table.id, table.resource,
+                where=reduce_ids(table.id, sub_ids)
+                & table.resource.like('vb.document,%')))
+        documents.update(
+            (i, int(resource.split(',')[1])) for i, resource in cursor)
+    return documents
+
+
 class _ChainHeads(TransactionEnd):
     """What the audit knows of this transaction.
 
@@ -325,25 +355,30 @@ class Audit(ModelSQL, ModelView):
         An entry goes to the trail of the agency of the document it is
         about. Modules extend this for their models.
         """
+        files = _file_documents(
+            {r.id for r in records if r.__name__ == 'ir.attachment'})
         agencies = cls._document_agencies(
-            {r.id for r in records if r.__name__ == 'vb.document'})
-        return [(agencies[r.id], r.id)
-            if r.__name__ == 'vb.document' and r.id in agencies
-            else cls._target(r) for r in records]
+            {r.id for r in records if r.__name__ == 'vb.document'}
+            | set(files.values()))
+        targets = []
+        for record in records:
+            document = (record.id if record.__name__ == 'vb.document'
+                else files.get(record.id)
+                if record.__name__ == 'ir.attachment' else None)
+            if document in agencies:
+                targets.append((agencies[document], document))
+            else:
+                targets.append(cls._target(record))
+        return targets
 
     @classmethod
     def _document_agencies(cls, ids):
-        """{document id: agency id} in one query (documents are most
-        events), once a transaction: an action records several entries
-        about its document (a write, a transition, a file sealed…)"""
-        table = Pool().get('vb.document').__table__()
-        transaction = Transaction()
-        known = transaction.join(_ChainHeads()).agencies
-        cursor = transaction.connection.cursor()
-        for sub_ids in grouped_slice([i for i in ids if i not in known]):
-            cursor.execute(*table.select(table.id, table.company,
-                    where=reduce_ids(table.id, sub_ids)))
-            known.update(cursor)
+        """{document id: agency id} of the documents of ids, once a
+        transaction: an action records several entries about its document
+        (a write, a transition, a file sealed…)"""
+        known = Transaction().join(_ChainHeads()).agencies
+        known.update(_read_document_agencies(
+                [i for i in ids if i not in known]))
         return {i: known[i] for i in ids if i in known}
 
     @classmethod
@@ -872,22 +907,12 @@ class Attachment(metaclass=PoolMeta):
         after it, when its reference no longer resolves (Document logs
         them).
         """
-        Document = Pool().get('vb.document')
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        ids = [a.id for a in attachments]
-        resources = {}
-        for sub_ids in grouped_slice(ids):
-            cursor.execute(*table.select(table.id, table.resource,
-                    where=reduce_ids(table.id, sub_ids)
-                    & table.resource.like('vb.document,%')))
-            resources.update(cursor)
-        document_ids = {int(r.split(',')[1]) for r in resources.values()}
-        with without_check_access():
-            existing = {d.id for d in Document.search(
-                    [('id', 'in', list(document_ids))])}
-        return [a for a in attachments if a.id in resources
-            and int(resources[a.id].split(',')[1]) in existing]
+        files = _file_documents([a.id for a in attachments])
+        # Read again, not from the transaction's memory: the document may
+        # have been deleted since
+        agencies = _read_document_agencies(set(files.values()))
+        Transaction().join(_ChainHeads()).agencies.update(agencies)
+        return [a for a in attachments if files.get(a.id) in agencies]
 
     @classmethod
     def on_modification(cls, mode, attachments, field_names=None):
