@@ -38,6 +38,7 @@ from trytond.wizard import Button, StateReport, StateView, Wizard
 from . import auditchain
 from .datamanager import TransactionEnd
 from .exceptions import AuditError
+from .ir import file_documents
 from .locking import LOCK_WAIT
 
 logger = logging.getLogger(__name__)
@@ -91,22 +92,6 @@ def _read_document_agencies(ids):
                 where=reduce_ids(table.id, sub_ids)))
         agencies.update(cursor)
     return agencies
-
-
-def _file_documents(ids):
-    """{attachment id: document id} of the attachments of ids that are
-    files of a document, read from the column: reading the resource
-    through the ORM searches the document, selecting its every column"""
-    table = Pool().get('ir.attachment').__table__()
-    cursor = Transaction().connection.cursor()
-    documents = {}
-    for sub_ids in grouped_slice(list(ids)):
-        cursor.execute(*table.select(table.id, table.resource,
-                where=reduce_ids(table.id, sub_ids)
-                & table.resource.like('vb.document,%')))
-        documents.update(
-            (i, int(resource.split(',')[1])) for i, resource in cursor)
-    return documents
 
 
 class _ChainHeads(TransactionEnd):
@@ -355,7 +340,7 @@ class Audit(ModelSQL, ModelView):
         An entry goes to the trail of the agency of the document it is
         about. Modules extend this for their models.
         """
-        files = _file_documents(
+        files = file_documents(
             {r.id for r in records if r.__name__ == 'ir.attachment'})
         agencies = cls._document_agencies(
             {r.id for r in records if r.__name__ == 'vb.document'}
@@ -907,7 +892,7 @@ class Attachment(metaclass=PoolMeta):
         after it, when its reference no longer resolves (Document logs
         them).
         """
-        files = _file_documents([a.id for a in attachments])
+        files = file_documents([a.id for a in attachments])
         # Read again, not from the transaction's memory: the document may
         # have been deleted since
         agencies = _read_document_agencies(set(files.values()))

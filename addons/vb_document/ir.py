@@ -6,6 +6,7 @@ from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, check_access
 
 from .exceptions import DocumentStateError, FileValidationError
@@ -94,6 +95,22 @@ def check_file_size(name, size, limit):
                 'vb_document.msg_file_too_large', name=name,
                 size=round(size / 1024 / 1024, 1),
                 limit=round(limit / 1024 / 1024, 1)))
+
+
+def file_documents(ids):
+    """{attachment id: document id} of the attachments of ids that are
+    files of a document, read from the column: reading the resource
+    through the ORM searches the document, selecting its every column"""
+    table = Pool().get('ir.attachment').__table__()
+    cursor = Transaction().connection.cursor()
+    documents = {}
+    for sub_ids in grouped_slice(list(ids)):
+        cursor.execute(*table.select(table.id, table.resource,
+                where=reduce_ids(table.id, sub_ids)
+                & table.resource.like('vb.document,%')))
+        documents.update(
+            (i, int(resource.split(',')[1])) for i, resource in cursor)
+    return documents
 
 
 class ModelLog(metaclass=PoolMeta):

@@ -23,6 +23,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from trytond.modules.vb_document.ir import file_documents
+
 from . import pades
 from .exceptions import (
     InvalidSignatureError, InvalidSignatureWarning, SigningError)
@@ -126,15 +128,12 @@ class Document(metaclass=PoolMeta):
         if main_only:
             domain.append(('document_role', '=', 'main'))
         attachments = Attachment.search(domain, order=[('id', 'ASC')])
-        if len(documents) == 1:
-            # The usual call (an issue, a signing): reading the resource
-            # back checks that the document exists, by a search that
-            # selects its every column
-            document, = documents
-            return {document.id: attachments}
+        # From the column: the resource read through the ORM checks that
+        # the document exists, by a search selecting its every column
+        owners = file_documents([a.id for a in attachments])
         result = {d.id: [] for d in documents}
         for attachment in attachments:
-            result[attachment.resource.id].append(attachment)
+            result[owners[attachment.id]].append(attachment)
         return result
 
     def main_file(self):
